@@ -1,0 +1,3 @@
+from .screen import *
+from .synthetic import *
+from .lincs import *
