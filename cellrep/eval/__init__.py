@@ -1,0 +1,4 @@
+from .distance import *
+from .probe import *
+from .cluster import *
+from .profiling import *
