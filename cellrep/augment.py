@@ -111,7 +111,7 @@ class BatchAugment:
         "`x` cropped, flipped and blurred as `params` says"
         out = resized_crop(x, params.boxes, params.flip)
         idx = params.blur.nonzero()[:,0].to(x.device)
-        if len(idx): out[idx] = gaussian_blur(out[idx], params.sigma.to(x.device)[idx])
+        if len(idx): out[idx] = gaussian_blur(out[idx], params.sigma.to(x.device)[idx]).to(out.dtype)  # under autocast the blur's conv returns bfloat16
         return out.clamp_(*torch.aminmax(x))  # interpolation and blur only average: remove their rounding overshoot
 
     def __call__(self, x:torch.Tensor, # N x C x H x W batch, float in [0, 1]
