@@ -18,21 +18,12 @@ from .core import InputError, Screen, get_device, reset_peak_memory, peak_memory
 from .models import Autoencoder, Classifier
 from .augment import MULTI_CROP_SCALES, BatchAugment
 from .data.screen import screen_dls
-from .learners import LEARNERS, Regularized, BYOL, byol_loss, synth_images, train_setup, _with_head, _sync
+from .learners import LEARNERS, Regularized, BYOL, byol_loss, synth_images, train_setup, bf16_supported, _with_head, _sync
 
 # %% auto #0
-__all__ = ['CROPS', 'bf16_supported', 'naive_transforms', 'NaiveDataset', 'bench_model', 'bench_optimizers', 'train_step',
-           'bench_screen', 'naive_speed', 'cellrep_speed', 'bound_speed', 'bench_learners', 'bench_lines',
-           'cluster_speed', 'probe_speed', 'cellrep_bench']
-
-# %% ../nbs/07_bench.ipynb #6cef12e5
-def bf16_supported(device='cpu', # the device to train on
-                  ) -> bool:
-    "Whether `device` computes in bfloat16 natively (so that bfloat16 autocast is faster than float32)"
-    dev = get_device(device)
-    if dev.type == 'cuda': return torch.cuda.is_bf16_supported()
-    try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError): return False
+__all__ = ['CROPS', 'naive_transforms', 'NaiveDataset', 'bench_model', 'bench_optimizers', 'train_step', 'bench_screen',
+           'naive_speed', 'cellrep_speed', 'bound_speed', 'bench_learners', 'bench_lines', 'cluster_speed',
+           'probe_speed', 'cellrep_bench']
 
 # %% ../nbs/07_bench.ipynb #0fdb9ce6
 def naive_transforms(augment:bool=True, # the paper's augmentation

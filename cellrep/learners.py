@@ -33,8 +33,8 @@ from .augment import BatchAugment, CropAugment, get_setting, SETTINGS
 __all__ = ['paper_adam', 'LEARNERS', 'synth_images', 'synth_dls', 'RunRecord', 'paper_should_stop', 'PaperEarlyStop',
            'InputAsTarget', 'weakly_learner', 'recon_mse', 'recon_psnr', 'autoencoder_learner', 'Regularized',
            'RegularizedLoss', 'rec_loss', 'disc_loss', 'disc_accuracy', 'TakeTurns', 'regularized_learner', 'BYOL',
-           'byol_loss', 'proj_std', 'BYOLTarget', 'byol_learner', 'ChannelsLastIO', 'BF16Autocast', 'Checkpoint',
-           'backbone_of', 'encode', 'train_setup', 'plot_records']
+           'byol_loss', 'proj_std', 'BYOLTarget', 'byol_learner', 'ChannelsLastIO', 'BF16Autocast', 'bf16_supported',
+           'Checkpoint', 'backbone_of', 'encode', 'train_setup', 'plot_records']
 
 # %% ../nbs/04_learners.ipynb #8eb954c6
 def synth_images(n:int=256, # number of images
@@ -393,6 +393,14 @@ class BF16Autocast(Callback):
     def after_fit(self):
         for h in self.hooks: h.remove()
 
+def bf16_supported(device='cpu', # the device to train on
+                  ) -> bool:
+    "Whether `device` computes in bfloat16 natively (so that bfloat16 autocast is faster than float32)"
+    dev = get_device(device)
+    if dev.type == 'cuda': return torch.cuda.is_bf16_supported()
+    try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError): return False
+
 # %% ../nbs/04_learners.ipynb #3037210b
 def _cb_with_state(learn): return [cb for cb in learn.cbs if callable(getattr(type(cb), 'state_dict', None))]
 def _cb_generators(learn): return [cb for cb in learn.cbs if isinstance(getattr(cb, 'generator', None), torch.Generator)]
@@ -514,7 +522,7 @@ def train_setup(learner:str, # one of 'weakly', 'autoencoder', 'regularized', 'b
                 device=None, # where to train (default: the `DataLoaders`' device)
                 per_crop_steps:bool=True, # multi-crop: one optimizer step per crop group (the paper's code)
                 channels_last:bool=False, # `ChannelsLastIO`
-                bf16:bool=False, # `BF16Autocast`
+                bf16:bool=None, # `BF16Autocast` (None: where `bf16_supported`)
                 early_stop:bool=True, # the paper's early-stopping rule
                 progress:bool=True, # show fastai's progress bar and table
                 cbs=None, # more callbacks
@@ -524,6 +532,7 @@ def train_setup(learner:str, # one of 'weakly', 'autoencoder', 'regularized', 'b
     if learner not in LEARNERS: raise InputError(f"learner {learner!r}: expected one of {list(LEARNERS)}")
     setting = get_setting(setting)
     if device is not None: dls.to(get_device(device))
+    if bf16 is None: bf16 = bf16_supported(dls.device)
     set_seed(seed, reproducible=True)
     for dl in dls.loaders: dl.rng = random.Random(seed)
     extra = [CropAugment(setting, per_crop_steps=per_crop_steps)]
