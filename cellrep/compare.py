@@ -29,7 +29,7 @@ from .eval.profiling import profiling_scores
 from .eval.tables import (LEARNER_ORDER, summary_table, table_markdown, table_csv, time_table, time_markdown)
 
 # %% auto #0
-__all__ = ['REFERENCE', 'PRESETS', 'TASKS', 'HEADLINE', 'split_wells', 'load_data', 'run_setup', 'run_reference',
+__all__ = ['REFERENCE', 'PRESETS', 'TASKS', 'HEADLINE', 'split_wells', 'cap_per_well', 'load_data', 'run_setup', 'run_reference',
            'evaluate_setup', 'plot_training', 'best_setups', 'write_report', 'compare', 'cellrep_compare']
 
 # %% ../nbs/06_compare.ipynb #901ee435
@@ -37,9 +37,9 @@ REFERENCE = ('random_init', 'untrained')
 
 PRESETS = {
     'full': dict(epochs=50, bs=256, n_per_well=16, cluster_grid=list(PAPER_GRID), probe_grid=dict(lr=[0.1, 0.05, 0.01], momentum=[0.9, 0.8, 0.7], wd=[1e-3, 1e-4, 1e-5]),
-                 probe_epochs=25, umap_epochs=None, null_size=10_000, bf16=None, channels_last=True),
-    'quick': dict(epochs=2, bs=64, n_per_well=6, cluster_grid=[15, 30], probe_grid=dict(lr=[0.1, 0.01], momentum=[0.9], wd=[1e-4]),
-                  probe_epochs=10, umap_epochs=200, null_size=1000, bf16=None, channels_last=True),
+                 probe_epochs=25, umap_epochs=None, null_size=10_000, bf16=None, channels_last=True, max_per_well=None),
+    'quick': dict(epochs=2, bs=64, n_per_well=2, cluster_grid=[15, 30], probe_grid=dict(lr=[0.1, 0.01], momentum=[0.9], wd=[1e-4]),
+                  probe_epochs=10, umap_epochs=200, null_size=1000, bf16=None, channels_last=True, max_per_well=16),
 }
 
 # %% ../nbs/06_compare.ipynb #d28cec7a
@@ -78,6 +78,14 @@ def split_wells(screen:Screen, # the selected crops
     split[~test] = split_screen(m[~test], valid_pct=valid_pct, stratify='is_control', seed=seed)
     return split.astype(str)
 
+def cap_per_well(meta:pd.DataFrame, # crops' metadata with `plate` and `well`
+                 n:int, # most crops kept per well
+                 seed:int=0, # seed of the draw
+                ) -> np.ndarray:
+    "Sorted row positions of at most `n` random crops of every well (all crops of smaller wells)"
+    rng = np.random.default_rng(seed)
+    return np.sort(np.concatenate([rng.permutation(rows)[:n] for rows in meta.groupby(['plate', 'well']).indices.values()]))
+
 # %% ../nbs/06_compare.ipynb #283555d3
 def _pick_pair(meta, control):
     "Two treated compounds sharing a mechanism if any, else the two most frequent; and a note saying which"
@@ -96,7 +104,8 @@ def load_data(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of a
               columns=None, # renames of index columns, {old: new} or 'old=new,...'
               pair=None, # the two similar drugs, a tuple or 'A,B' (default: from the data)
               control:str=None, # the control compound (default: from the data)
-              seed:int=0, # seed of the split
+              seed:int=0, # seed of the split and of `max_per_well`'s draw
+              max_per_well:int=None, # keep at most this many random crops of every well (None: all)
               **kwargs, # passed to the screen builder (`synthetic_screen`, `lincs_a549` or `screen_from_index`)
              ) -> AttrDict:
     "The selected screen, its split, the distance pair and control, and notes on what was chosen"
@@ -119,6 +128,7 @@ def load_data(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of a
             control = screen.meta.compound[screen.meta.is_control].value_counts().index[0]
             notes.append(f"control {control!r}: the compound of the control rows")
     screen = _balanced(screen)
+    if max_per_well: screen = screen[cap_per_well(screen.meta, max_per_well, seed)]
     pair = tuple(pair.split(',')) if isinstance(pair, str) else (tuple(pair) if pair else None)
     if pair is None: pair, note = _pick_pair(screen.meta, control); notes.append(note)
     missing = [c for c in (*pair, control) if c not in set(screen.meta.compound)]
@@ -368,7 +378,7 @@ def compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an 
              screen_kwargs=screen_kwargs, learner_kwargs=learner_kwargs or {})
     out = Path(out)
     ident = _check_run(out, p)
-    d = load_data(data, channels, columns, pair, control, seed, **screen_kwargs)
+    d = load_data(data, channels, columns, pair, control, seed, max_per_well=p['max_per_well'], **screen_kwargs)
     _write_text(out/'run.json', json.dumps(ident, indent=2))
     p.update(device=str(dev), pair=d.pair, control=d.control, notes=d.notes, screen=d.screen,
              screen_summary=f"{len(d.screen):,} crops ({', '.join(f'{k} {v:,}' for k, v in pd.Series(d.split).value_counts().items())})")
@@ -418,10 +428,12 @@ def cellrep_compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the pat
                     control:str=None, # the control compound
                     quick:store_true=False, # the quick preset: the whole comparison in minutes on a CPU
                     columns:str=None, # index column renames, old=new,...
+                    max_per_well:int=None, # keep at most this many random crops per well (default: all; 16 with --quick)
                     no_reference:store_true=False, # skip the untrained (random init) reference row
                    ):
     "Train the paper's four learners in its four settings, evaluate them and write a report folder"
-    try: compare(data, learners, settings, epochs, bs, seed, device, out, channels, pair, control, quick, columns, reference=not no_reference)
+    more = {} if max_per_well is None else dict(max_per_well=max_per_well)
+    try: compare(data, learners, settings, epochs, bs, seed, device, out, channels, pair, control, quick, columns, reference=not no_reference, **more)
     except InputError as e:
         print(f"cellrep-compare: error: {' '.join(str(e).split())}", file=sys.stderr)
         sys.exit(2)
