@@ -189,7 +189,8 @@ def get_device(device:str='auto', # 'auto' (CUDA when available), 'cpu', 'cuda' 
               ) -> torch.device:
     "The torch device to run on"
     if device in (None, 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    dev = torch.device(device)
+    try: dev = torch.device(device)
+    except RuntimeError: raise InputError(f"device {device!r}: expected 'cpu', 'cuda', 'cuda:N' or 'auto'") from None
     if dev.type == 'cuda' and not torch.cuda.is_available(): raise InputError(f"device {device!r}: CUDA is not available on this machine")
     return dev
 
