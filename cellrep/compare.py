@@ -369,8 +369,7 @@ def compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an 
     learners, settings = _names(learners, LEARNERS, 'learners'), _names(settings, SETTINGS, 'settings')
     unknown = [k for k in kwargs if k not in PRESETS['full']]
     if unknown: raise InputError(f"compare: unknown option(s) {unknown}; expected some of {list(PRESETS['full'])}")
-    try: dev = get_device(device)
-    except RuntimeError as e: raise InputError(f"device {device!r}: expected 'cpu', 'cuda', 'cuda:N' or 'auto'") from e
+    dev = get_device(device)
     preset = PRESETS['quick' if quick else 'full']
     p = {**preset, **{k: v for k, v in dict(epochs=epochs, bs=bs).items() if v is not None}, **kwargs}
     screen_kwargs = {**({'n_per_well': p['n_per_well']} if data == 'synthetic' else {}), **(screen_kwargs or {})}
