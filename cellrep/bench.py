@@ -18,7 +18,7 @@ from .core import InputError, Screen, get_device, reset_peak_memory, peak_memory
 from .models import Autoencoder, Classifier
 from .augment import MULTI_CROP_SCALES, BatchAugment
 from .data.screen import screen_dls
-from .learners import LEARNERS, Regularized, BYOL, byol_loss, synth_images, train_setup, bf16_supported, _with_head, _sync
+from .learners import LEARNERS, Regularized, BYOL, byol_loss, synth_images, train_setup, bf16_supported, compile_parts, _with_head, _sync
 
 # %% auto #0
 __all__ = ['CROPS', 'naive_transforms', 'NaiveDataset', 'bench_model', 'bench_optimizers', 'train_step', 'bench_screen',
@@ -159,6 +159,7 @@ def cellrep_speed(learner:str, # one of `cellrep.learners.LEARNERS`
                   augment:bool=True, # the paper's augmentation
                   channels_last:bool=True, # `ChannelsLastIO`
                   bf16:bool=None, # `BF16Autocast` (None: where `bf16_supported`)
+                  torch_compile:bool=False, # `TorchCompile`
                   device='cpu',
                  ) -> dict:
     "Images/s of `train_setup` on `screen_dls` batches with `CropAugment`"
@@ -173,10 +174,10 @@ def cellrep_speed(learner:str, # one of `cellrep.learners.LEARNERS`
     for r in range(repeats):
         dls = screen_dls(screen[keep], split[keep], bs=bs, device=dev, seed=r)
         timer = _Timer(warmup)
-        learn, _ = train_setup(learner, setting, dls, epochs=1, seed=r, channels_last=channels_last, bf16=bf16,
+        learn, _ = train_setup(learner, setting, dls, epochs=1, seed=r, channels_last=channels_last, bf16=bf16, torch_compile=torch_compile,
                                early_stop=False, progress=False, cbs=timer, size=screen.crops.shape[-1])
         runs.append((timer.images, timer.seconds))
-    return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=learn.model, bf16=bf16, channels_last=channels_last)
+    return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=learn.model, bf16=bf16, channels_last=channels_last, torch_compile=torch_compile)
 
 # %% ../nbs/07_bench.ipynb #d065b219
 def bound_speed(learner:str, # one of `cellrep.learners.LEARNERS`
@@ -188,6 +189,7 @@ def bound_speed(learner:str, # one of `cellrep.learners.LEARNERS`
                 repeats:int=3, # runs; the median is reported
                 channels_last:bool=True, # model and inputs in channels-last memory format
                 bf16:bool=None, # bfloat16 autocast (None: where `bf16_supported`)
+                torch_compile:bool=False, # `compile_parts` of the model
                 device='cpu',
                ) -> dict:
     "Images/s of the training steps alone, on random tensors already on `device`"
@@ -203,6 +205,7 @@ def bound_speed(learner:str, # one of `cellrep.learners.LEARNERS`
         torch.manual_seed(r)
         model = bench_model(learner, size).to(dev).train().to(memory_format=fmt)
         opts = bench_optimizers(learner, model)
+        if torch_compile: compile_parts(model)
         start = time.perf_counter() if warmup == 0 else None
         for i in range(warmup + n_batches):
             for _ in range(5 if multi_crop else 1): train_step(learner, model, opts, x, y, autocast=bf16)
@@ -222,6 +225,8 @@ def bench_learners(learners=tuple(LEARNERS), # learners to measure
                    n_batches:int=4, # timed batches per run
                    warmup:int=1, # untimed batches per run
                    repeats:int=3, # runs per measurement; medians are reported
+                   naive_workers:int=0, # `DataLoader` worker processes of the naive loop
+                   torch_compile:bool=False, # compile the models of the cellrep and bound loops
                    device='cpu',
                    verbose:bool=False, # print each row as it is measured
                   ) -> pd.DataFrame:
@@ -231,13 +236,13 @@ def bench_learners(learners=tuple(LEARNERS), # learners to measure
     rows = []
     for learner in learners:
         for crop in crops:
-            a = naive_speed(learner, CROPS[crop], screen, **kw)
-            b = cellrep_speed(learner, CROPS[crop], screen, **kw)
-            c = bound_speed(learner, CROPS[crop], size=size, bf16=b['bf16'], **kw)
+            a = naive_speed(learner, CROPS[crop], screen, num_workers=naive_workers, **kw)
+            b = cellrep_speed(learner, CROPS[crop], screen, torch_compile=torch_compile, **kw)
+            c = bound_speed(learner, CROPS[crop], size=size, bf16=b['bf16'], torch_compile=torch_compile, **kw)
             rows.append(dict(learner=learner, crop=crop, naive=a['images_per_s'], cellrep=b['images_per_s'], bound=c['images_per_s'],
                              speedup=b['images_per_s']/a['images_per_s'], efficiency=b['images_per_s']/c['images_per_s'],
                              naive_mb=a['peak_memory']/2**20, cellrep_mb=b['peak_memory']/2**20, bound_mb=c['peak_memory']/2**20,
-                             bf16=b['bf16'], channels_last=b['channels_last']))
+                             bf16=b['bf16'], channels_last=b['channels_last'], torch_compile=torch_compile))
             if verbose: print(bench_lines(pd.DataFrame(rows[-1:]))[0], flush=True)
     return pd.DataFrame(rows)
 
@@ -308,17 +313,21 @@ def cellrep_bench(quick:bool=False, # a small, fast run (about a minute)
                   device:str='cpu', # 'cpu', 'cuda', 'auto'
                   grids:bool=True, # also time the clustering and probe grids
                   threads:int=None, # torch threads (default: torch's)
+                  naive_workers:int=0, # `DataLoader` worker processes of the naive loop
+                  torch_compile:bool=False, # compile the models of the cellrep and bound loops
                  ):
     "Training images/s of the learners (naive, cellrep, bound) and the speed of the clustering and probe grids"
     if threads: torch.set_num_threads(threads)
     bs, n_batches, repeats = bs or (16 if quick else 64), n_batches or (2 if quick else 4), repeats or (1 if quick else 3)
     dev = get_device(device)
     pd.set_option('display.width', 200)
-    print(f"device={dev} threads={torch.get_num_threads()} bf16_supported={bf16_supported(dev)} bs={bs} n_batches={n_batches} repeats={repeats}")
+    print(f"device={dev} threads={torch.get_num_threads()} bf16_supported={bf16_supported(dev)} bs={bs} n_batches={n_batches} repeats={repeats}"
+          f" naive_workers={naive_workers} torch_compile={torch_compile} torch={torch.__version__}")
     if grids:
         print(cluster_speed(**(dict(n=500, d=256) if quick else dict(n=2000, d=2048, n_epochs=200))).round(3).to_string(index=False))
         print(probe_speed(**(dict(n=2048, d=512, epochs=2) if quick else {}), device=dev).to_string(index=False), flush=True)
-    table = bench_learners(learners.split(','), bs=bs, n_batches=n_batches, repeats=repeats, device=dev, verbose=True)
+    table = bench_learners(learners.split(','), bs=bs, n_batches=n_batches, repeats=repeats, naive_workers=naive_workers,
+                           torch_compile=torch_compile, device=dev, verbose=True)
     print(table.round(2).to_string(index=False))
     print("targets: speedup (cellrep/naive) >= 3, efficiency (cellrep/bound) >= 0.85")
     print('\n'.join(bench_lines(table)))

@@ -37,9 +37,9 @@ REFERENCE = ('random_init', 'untrained')
 
 PRESETS = {
     'full': dict(epochs=50, bs=256, n_per_well=16, cluster_grid=list(PAPER_GRID), probe_grid=dict(lr=[0.1, 0.05, 0.01], momentum=[0.9, 0.8, 0.7], wd=[1e-3, 1e-4, 1e-5]),
-                 probe_epochs=25, umap_epochs=None, null_size=10_000, bf16=None, channels_last=True, max_per_well=None),
+                 probe_epochs=25, umap_epochs=None, null_size=10_000, bf16=None, channels_last=True, torch_compile=False, max_per_well=None),
     'quick': dict(epochs=2, bs=64, n_per_well=2, cluster_grid=[15, 30], probe_grid=dict(lr=[0.1, 0.01], momentum=[0.9], wd=[1e-4]),
-                  probe_epochs=10, umap_epochs=200, null_size=1000, bf16=None, channels_last=True, max_per_well=16),
+                  probe_epochs=10, umap_epochs=200, null_size=1000, bf16=None, channels_last=True, torch_compile=False, max_per_well=16),
 }
 
 # %% ../nbs/06_compare.ipynb #d28cec7a
@@ -363,7 +363,7 @@ def compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an 
             progress:bool=True, # progress bars and a summary
             screen_kwargs:dict=None, # passed to the screen builder (e.g. `n_per_well`, `cell_lines`, `size`)
             learner_kwargs:dict=None, # per learner: passed to `train_setup` and the learner, e.g. {'regularized': {'reg_weight': 0.5}}
-            **kwargs, # preset values to change: cluster_grid, probe_grid, probe_epochs, umap_epochs, null_size, bf16, channels_last
+            **kwargs, # preset values to change: cluster_grid, probe_grid, probe_epochs, umap_epochs, null_size, bf16, channels_last, torch_compile
            ) -> pd.DataFrame:
     "Train and evaluate every learner x setting on a screen; write the report folder `out`; return the tidy results"
     learners, settings = _names(learners, LEARNERS, 'learners'), _names(settings, SETTINGS, 'settings')
@@ -384,7 +384,7 @@ def compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an 
     if progress:
         for n in d.notes: print(f"note: {n}")
     setups = [(l, s) for l in learners for s in settings]
-    train_kw = dict(bf16=p['bf16'], channels_last=p['channels_last'])
+    train_kw = dict(bf16=p['bf16'], channels_last=p['channels_last'], torch_compile=p['torch_compile'])
     records, parts = [], []
     for i, (learner, setting) in enumerate(setups):
         if progress: print(f"[{i+1}/{len(setups)}] {learner} / {setting}")
@@ -429,9 +429,10 @@ def cellrep_compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the pat
                     columns:str=None, # index column renames, old=new,...
                     max_per_well:int=None, # keep at most this many random crops per well (default: all; 16 with --quick)
                     no_reference:store_true=False, # skip the untrained (random init) reference row
+                    torch_compile:store_true=False, # compile the models with `torch.compile` (pays on a GPU, not on a CPU)
                    ):
     "Train the paper's four learners in its four settings, evaluate them and write a report folder"
-    more = {} if max_per_well is None else dict(max_per_well=max_per_well)
+    more = ({} if max_per_well is None else dict(max_per_well=max_per_well)) | ({'torch_compile': True} if torch_compile else {})
     try: compare(data, learners, settings, epochs, bs, seed, device, out, channels, pair, control, quick, columns, reference=not no_reference, **more)
     except InputError as e:
         print(f"cellrep-compare: error: {' '.join(str(e).split())}", file=sys.stderr)

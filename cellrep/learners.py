@@ -34,7 +34,7 @@ __all__ = ['paper_adam', 'LEARNERS', 'synth_images', 'synth_dls', 'RunRecord', '
            'InputAsTarget', 'weakly_learner', 'recon_mse', 'recon_psnr', 'autoencoder_learner', 'Regularized',
            'RegularizedLoss', 'rec_loss', 'disc_loss', 'disc_accuracy', 'TakeTurns', 'regularized_learner', 'BYOL',
            'byol_loss', 'proj_std', 'BYOLTarget', 'byol_learner', 'ChannelsLastIO', 'BF16Autocast', 'bf16_supported',
-           'Checkpoint', 'backbone_of', 'encode', 'train_setup', 'plot_records']
+           'compile_parts', 'TorchCompile', 'Checkpoint', 'backbone_of', 'encode', 'train_setup', 'plot_records']
 
 # %% ../nbs/04_learners.ipynb #8eb954c6
 def synth_images(n:int=256, # number of images
@@ -401,6 +401,24 @@ def bf16_supported(device='cpu', # the device to train on
     try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
     except (AttributeError, RuntimeError): return False
 
+# %% ../nbs/04_learners.ipynb #667f6dac
+def compile_parts(model:nn.Module, # a model whose children hold its parameters
+                  **kwargs, # passed to `torch.compile`
+                 ) -> list:
+    "Compile the `forward` of every child of `model` that holds parameters, in place; returns those children"
+    parts = [m for m in model.children() if any(True for _ in m.parameters())]
+    for m in parts: m.forward = torch.compile(m.forward, **kwargs)
+    return parts
+
+class TorchCompile(Callback):
+    "`compile_parts` of the model during `fit`, eager again after it"
+    order = -1
+    @delegates(torch.compile)
+    def __init__(self, **kwargs): self.kwargs = kwargs
+    def before_fit(self): self.parts = compile_parts(self.learn.model, **self.kwargs)
+    def after_fit(self):
+        for m in self.parts: del m.forward  # the instance attribute set by `compile_parts`: back to the class's forward
+
 # %% ../nbs/04_learners.ipynb #3037210b
 def _cb_with_state(learn): return [cb for cb in learn.cbs if callable(getattr(type(cb), 'state_dict', None))]
 def _cb_generators(learn): return [cb for cb in learn.cbs if isinstance(getattr(cb, 'generator', None), torch.Generator)]
@@ -523,6 +541,7 @@ def train_setup(learner:str, # one of 'weakly', 'autoencoder', 'regularized', 'b
                 per_crop_steps:bool=True, # multi-crop: one optimizer step per crop group (the paper's code)
                 channels_last:bool=False, # `ChannelsLastIO`
                 bf16:bool=None, # `BF16Autocast` (None: where `bf16_supported`)
+                torch_compile:bool=False, # `TorchCompile`
                 early_stop:bool=True, # the paper's early-stopping rule
                 progress:bool=True, # show fastai's progress bar and table
                 cbs=None, # more callbacks
@@ -538,6 +557,7 @@ def train_setup(learner:str, # one of 'weakly', 'autoencoder', 'regularized', 'b
     extra = [CropAugment(setting, per_crop_steps=per_crop_steps)]
     if channels_last: extra.append(ChannelsLastIO())
     if bf16: extra.append(BF16Autocast())
+    if torch_compile: extra.append(TorchCompile())
     if checkpoint_dir is not None: extra.append(Checkpoint(Path(checkpoint_dir)/f'{learner}-{setting.name}-seed{seed}.pt'))
     if learner == 'regularized': kwargs['reg_weight'] = reg_weight
     learn = LEARNERS[learner](dls, early_stop=early_stop, cbs=extra + listify(cbs), **kwargs)
@@ -545,7 +565,7 @@ def train_setup(learner:str, # one of 'weakly', 'autoencoder', 'regularized', 'b
     else:
         with learn.no_bar(), learn.no_logging(): learn.fit(epochs)
     learn.record = dict(learner=learner, setting=setting.name, seed=seed, reg_weight=reg_weight if learner == 'regularized' else None,
-                        per_crop_steps=per_crop_steps, channels_last=channels_last, bf16=bf16, **learn.record)
+                        per_crop_steps=per_crop_steps, channels_last=channels_last, bf16=bf16, torch_compile=torch_compile, **learn.record)
     return learn, learn.record
 
 # %% ../nbs/04_learners.ipynb #bdb28401
