@@ -110,8 +110,8 @@ class BatchAugment:
     def apply(self, x:torch.Tensor, params:AttrDict) -> torch.Tensor:
         "`x` cropped, flipped and blurred as `params` says"
         out = resized_crop(x, params.boxes, params.flip)
-        idx = params.blur.nonzero()[:,0].to(x.device)
-        if len(idx): out[idx] = gaussian_blur(out[idx], params.sigma.to(x.device)[idx]).to(out.dtype)  # under autocast the blur's conv returns bfloat16
+        blurred = gaussian_blur(out, params.sigma.to(x.device)).to(out.dtype)  # every image, so that the GPU need not report which (under autocast the blur's conv returns bfloat16)
+        out = torch.where(params.blur.to(x.device)[:, None, None, None], blurred, out)
         return out.clamp_(*torch.aminmax(x))  # interpolation and blur only average: remove their rounding overshoot
 
     def __call__(self, x:torch.Tensor, # N x C x H x W batch, float in [0, 1]

@@ -102,12 +102,12 @@ class RunRecord(Callback):
     def after_loss(self):
         n = find_bs(self.learn.yb)
         s = self.sums[self.training]
-        s[0] += self.learn.loss.detach().float().item()*n; s[1] += n
+        s[0] += self.learn.loss.detach().float()*n; s[1] += n  # summed on the device: no wait for the GPU every batch
 
     def after_epoch(self):
         _sync(self.device)
         r, (tl, tn), (vl, vn) = self.learn.record, self.sums[True], self.sums[False]
-        r['train_loss'].append(tl/tn if tn else float('nan')); r['valid_loss'].append(vl/vn if vn else float('nan'))
+        r['train_loss'].append(float(tl)/tn if tn else float('nan')); r['valid_loss'].append(float(vl)/vn if vn else float('nan'))
         r['seconds_per_epoch'].append(time.perf_counter() - self.start)
         r['train_seconds'].append(getattr(self, 'train_seconds', float('nan'))); r['train_images'].append(tn)
         r['peak_memory_per_epoch'].append(peak_memory(self.device))
@@ -432,13 +432,13 @@ def _rng_state(learn):
                 generators=[cb.generator.get_state() for cb in _cb_generators(learn)])
 
 def _set_rng_state(learn, st):
-    torch.set_rng_state(st['torch'])
+    torch.set_rng_state(st['torch'].cpu())  # a checkpoint loaded onto the GPU maps the CPU generator's state there too
     npst = st['numpy']; npst['state']['key'] = np.array(npst['state']['key'], dtype=np.uint32)
     np.random.set_state(npst)
     random.setstate(st['python'])
-    if st['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
+    if st['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all([s.cpu() for s in st['cuda']])
     for dl, s in zip([dl for dl in learn.dls.loaders if hasattr(dl, 'rng')], st['loaders']): dl.rng.setstate(s)
-    for cb, s in zip(_cb_generators(learn), st['generators']): cb.generator.set_state(s)
+    for cb, s in zip(_cb_generators(learn), st['generators']): cb.generator.set_state(s.cpu())
 
 # %% ../nbs/04_learners.ipynb #06853c2d
 @patch

@@ -405,15 +405,29 @@ class ScreenDL(DataLoader):
 
     def sample(self): return self._DataLoader__idxs  # the whole permutation: batches are sliced from it, not collected per item
 
+    def source(self):
+        "Crops and labels that batches are indexed from: a copy on the GPU, made once, when that fits (see below)"
+        x, y = self.dataset.crops, self.labels
+        if self.device.type != 'cuda' or x.dtype != torch.uint8: return x, y  # CUDA indexes no uint16
+        copies = self.dataset.__dict__.setdefault('_device_copies', {})  # on the `Screen`: loaders made by `new` share it
+        if self.device not in copies and x.nbytes < torch.cuda.mem_get_info(self.device)[0]/2:
+            copies[self.device] = (x.to(self.device), y.to(self.device))
+        return copies.get(self.device, (x, y))
+
     def create_batches(self, samps):
+        x, y = self.source()
+        samps = torch.from_numpy(np.asarray(samps)).to(x.device)  # the epoch's order, sent to the GPU once
         stop = self.n//self.bs*self.bs if self.drop_last else self.n
-        for i in range(0, stop, self.bs): yield self.create_batch(samps[i:i+self.bs])
+        for i in range(0, stop, self.bs): yield self._batch(x, y, samps[i:i+self.bs])
 
     def create_batch(self, idxs):
         "Index crops and labels at once; convert to float on the device"
-        i = torch.from_numpy(np.asarray(idxs))
-        x, y = self.dataset.crops[i], self.labels[i]
-        if self.device.type == 'cuda': x, y = x.pin_memory(), y.pin_memory()
+        x, y = self.source()
+        return self._batch(x, y, torch.as_tensor(np.asarray(idxs)).to(x.device))
+
+    def _batch(self, x, y, i):
+        x, y = x[i], y[i]
+        if x.device != self.device and self.device.type == 'cuda': x, y = x.pin_memory(), y.pin_memory()
         return x.to(self.device, non_blocking=True).float().div_(self.dataset.max_value), y.to(self.device, non_blocking=True)
 
 # %% ../../nbs/01_data.screen.ipynb #3c005705
