@@ -427,7 +427,7 @@ class ScreenDL(DataLoader):
 
     def _batch(self, x, y, i):
         x, y = x[i], y[i]
-        if x.device != self.device and self.device.type == 'cuda': x, y = x.pin_memory(), y.pin_memory()
+        if x.device.type == 'cpu' and self.device.type == 'cuda': x, y = x.pin_memory(), y.pin_memory()
         return x.to(self.device, non_blocking=True).float().div_(self.dataset.max_value), y.to(self.device, non_blocking=True)
 
 # %% ../../nbs/01_data.screen.ipynb #3c005705
