@@ -7,6 +7,7 @@ Docs: https://cellrep.github.io/cellrep/bench.html.md"""
 # %% ../nbs/07_bench.ipynb #e79aca41
 from __future__ import annotations
 import statistics, time
+from functools import partial
 import numpy as np, pandas as pd, torch
 from torch import nn
 import torch.nn.functional as F
@@ -56,11 +57,13 @@ def bench_model(learner:str, # one of `cellrep.learners.LEARNERS`
     if learner == 'regularized': return _with_head(Regularized(1), size)
     return BYOL(1, size=size)
 
-def bench_optimizers(learner:str, model:nn.Module, lr:float=1e-4) -> tuple:
+def bench_optimizers(learner:str, model:nn.Module, lr:float=1e-4,
+                     fused:bool=False, # PyTorch's fused Adam, as `cellrep.learners.paper_adam` (the original code: not fused)
+                    ) -> tuple:
     "`torch.optim.Adam` for the model (the regularized learner: backbone + decoder, and its head)"
-    if learner != 'regularized': return (torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr),)
-    ae = list(model.backbone.parameters()) + list(model.decoder.parameters())
-    return torch.optim.Adam(ae, lr=lr), torch.optim.Adam(model.head.parameters(), lr=lr)
+    adam = partial(torch.optim.Adam, lr=lr, fused=fused)
+    if learner != 'regularized': return (adam([p for p in model.parameters() if p.requires_grad]),)
+    return adam(list(model.backbone.parameters()) + list(model.decoder.parameters())), adam(model.head.parameters())
 
 # %% ../nbs/07_bench.ipynb #6548dc54
 def _fit(opt, loss, **kwargs):
@@ -204,7 +207,7 @@ def bound_speed(learner:str, # one of `cellrep.learners.LEARNERS`
     for r in range(repeats):
         torch.manual_seed(r)
         model = bench_model(learner, size).to(dev).train().to(memory_format=fmt)
-        opts = bench_optimizers(learner, model)
+        opts = bench_optimizers(learner, model, fused=True)
         if torch_compile: compile_parts(model)
         start = time.perf_counter() if warmup == 0 else None
         for i in range(warmup + n_batches):

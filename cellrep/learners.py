@@ -22,7 +22,7 @@ from fastai.data.load import DataLoader
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy
-from fastai.optimizer import Adam
+from fastai.optimizer import OptimWrapper
 from fastai.torch_core import set_seed, find_bs
 from fastcore.foundation import L
 from .core import InputError, Screen, Representations, atomic_path, get_device, reset_peak_memory, peak_memory
@@ -30,7 +30,7 @@ from .models import Backbone, Decoder, ClassifierHead, MLP, Autoencoder, Classif
 from .augment import BatchAugment, CropAugment, get_setting, SETTINGS
 
 # %% auto #0
-__all__ = ['paper_adam', 'LEARNERS', 'synth_images', 'synth_dls', 'RunRecord', 'paper_should_stop', 'PaperEarlyStop',
+__all__ = ['LEARNERS', 'synth_images', 'synth_dls', 'paper_adam', 'RunRecord', 'paper_should_stop', 'PaperEarlyStop',
            'InputAsTarget', 'weakly_learner', 'recon_mse', 'recon_psnr', 'autoencoder_learner', 'Regularized',
            'RegularizedLoss', 'rec_loss', 'disc_loss', 'disc_accuracy', 'TakeTurns', 'regularized_learner', 'BYOL',
            'byol_loss', 'proj_std', 'BYOLTarget', 'byol_learner', 'ChannelsLastIO', 'BF16Autocast', 'bf16_supported',
@@ -72,7 +72,12 @@ def synth_dls(n:int=256, # number of images, train and valid together
     return DataLoaders(train, valid, device=device or 'cpu')
 
 # %% ../nbs/04_learners.ipynb #ed0d3fc4
-paper_adam = partial(Adam, mom=0.9, sqr_mom=0.999, eps=1e-8, wd=0.)
+@delegates(torch.optim.Adam)
+def paper_adam(params, # parameters, or the parameter groups a fastai splitter gives
+               lr:float=1e-4, # learning rate
+               **kwargs) -> OptimWrapper:
+    "The paper's Adam (betas 0.9 and 0.999, eps 1e-8, no weight decay: PyTorch's defaults), fused, as a fastai optimizer"
+    return OptimWrapper(params, torch.optim.Adam, lr=lr, **{'fused': True, **kwargs})
 
 # %% ../nbs/04_learners.ipynb #54cb54e5
 def _sync(device):
@@ -263,8 +268,13 @@ class TakeTurns(Callback):
 
 def _ae_params(m): return [list(m.backbone.parameters()) + list(m.decoder.parameters())]
 
-def _opt_state(opt): return None if opt is None else {'state': opt.state_dict()['state'], 'hypers': [dict(h) for h in opt.hypers]}
-def _load_opt_state(opt, sd): opt.load_state_dict({'state': sd['state'], 'hypers': L(sd['hypers'])})
+def _opt_state(opt):
+    "An optimizer's state as `torch.load(weights_only=True)` reads it back (fastai's own `Optimizer` holds its hypers in an `L`)"
+    if opt is None or isinstance(opt, OptimWrapper): return None if opt is None else opt.state_dict()
+    return {'state': opt.state_dict()['state'], 'hypers': [dict(h) for h in opt.hypers]}
+
+def _load_opt_state(opt, sd):
+    opt.load_state_dict(sd if isinstance(opt, OptimWrapper) else {'state': sd['state'], 'hypers': L(sd['hypers'])})
 
 # %% ../nbs/04_learners.ipynb #4e0c3891
 @delegates(_learner)
@@ -343,10 +353,10 @@ class BYOLTarget(Callback):
 
     def before_epoch(self): self.stds = []
     def after_batch(self):
-        if self.training: self.stds.append(proj_std(self.learn.pred).item())
+        if self.training: self.stds.append(proj_std(self.learn.pred).detach())  # kept on the device: no wait for the GPU every batch
     def after_epoch(self):
         r = getattr(self.learn, 'record', None)
-        if r is not None and self.stds: r.setdefault('train_proj_std', []).append(float(np.mean(self.stds)))
+        if r is not None and self.stds: r.setdefault('train_proj_std', []).append(torch.stack(self.stds).float().mean().item())
 
 # %% ../nbs/04_learners.ipynb #56c7ea6b
 @delegates(_learner)
