@@ -6,7 +6,7 @@ Docs: https://cellrep.github.io/cellrep/bench.html.md"""
 
 # %% ../nbs/07_bench.ipynb #e79aca41
 from __future__ import annotations
-import statistics, time
+import statistics, tempfile, time
 from functools import partial
 import numpy as np, pandas as pd, torch
 from torch import nn
@@ -19,12 +19,12 @@ from .core import InputError, Screen, get_device, reset_peak_memory, peak_memory
 from .models import Autoencoder, Classifier
 from .augment import MULTI_CROP_SCALES, BatchAugment
 from .data.screen import screen_dls
-from .learners import LEARNERS, Regularized, BYOL, byol_loss, synth_images, train_setup, bf16_supported, compile_parts, _with_head, _sync
+from .learners import LEARNERS, Regularized, BYOL, byol_loss, synth_images, train_setup, bf16_supported, compile_parts, encode, _with_head, _sync
 
 # %% auto #0
 __all__ = ['CROPS', 'naive_transforms', 'NaiveDataset', 'bench_model', 'bench_optimizers', 'train_step', 'bench_screen',
            'naive_speed', 'cellrep_speed', 'bound_speed', 'bench_learners', 'bench_lines', 'cluster_speed',
-           'probe_speed', 'cellrep_bench']
+           'probe_speed', 'device_checks', 'cellrep_bench']
 
 # %% ../nbs/07_bench.ipynb #0fdb9ce6
 def naive_transforms(augment:bool=True, # the paper's augmentation
@@ -306,6 +306,37 @@ def probe_speed(n:int=4096, # training rows
     return pd.DataFrame([dict(method='batched', seconds=t_batched, speedup=t_single/t_batched, heads=len(grid), max_proba_diff=diff),
                          dict(method='sequential', seconds=t_single, speedup=1., heads=len(grid), max_proba_diff=diff)])
 
+# %% ../nbs/07_bench.ipynb #482c120e
+def device_checks(device='auto', # the device to check
+                  learners=tuple(LEARNERS), # learners to train
+                  settings=('aug_one_crop', 'aug_multi_crop'), # settings to train them in
+                  n:int=1024, # synthetic images (a quarter of them for validation)
+                  bs:int=128, # batch size
+                  epochs:int=2, # epochs per run (at least 2: the resume check stops after the first)
+                  size:int=64, # image side
+                 ) -> pd.DataFrame:
+    "Reproducibility, channels-last and bfloat16 loss deviations, checkpoint resume and encoding on `device`"
+    if epochs < 2: raise InputError(f"device_checks: epochs={epochs}; expected at least 2")
+    dev, screen = get_device(device), bench_screen(n, size)
+    split = np.where(np.arange(n) < n*3//4, 'train', 'valid')
+    def losses(learner, setting, bf16=False, **kw):
+        dls = screen_dls(screen, split, bs=bs, device=dev, seed=0)
+        learn, rec = train_setup(learner, setting, dls, **{'epochs': epochs, **kw}, seed=0, bf16=bf16, early_stop=False, progress=False, lr=1e-3, size=size)
+        return np.array(rec['train_loss'] + rec['valid_loss']), learn
+    rows = []
+    def add(learner, setting, check, value): rows.append(dict(learner=learner, setting=setting, check=check, value=float(value)))
+    for learner in learners:
+        for setting in settings:
+            fp32, learn = losses(learner, setting)
+            add(learner, setting, 'repeat_identical', np.array_equal(fp32, losses(learner, setting)[0]))
+            add(learner, setting, 'rel_dev_channels_last', np.abs(losses(learner, setting, channels_last=True)[0]/fp32 - 1).max())
+            add(learner, setting, 'rel_dev_bf16', np.abs(losses(learner, setting, bf16=True, channels_last=True)[0]/fp32 - 1).max())
+            with tempfile.TemporaryDirectory() as d:
+                losses(learner, setting, epochs=1, checkpoint_dir=d)
+                add(learner, setting, 'resume_identical', np.array_equal(fp32, losses(learner, setting, checkpoint_dir=d)[0]))
+            add(learner, setting, 'encode_max_abs_diff', np.abs(encode(learn.model, screen[:bs], device=dev).X - encode(learn.model, screen[:bs], device='cpu').X).max())
+    return pd.DataFrame(rows)
+
 # %% ../nbs/07_bench.ipynb #92ffefef
 @call_parse
 def cellrep_bench(quick:bool=False, # a small, fast run (about a minute)
@@ -318,14 +349,16 @@ def cellrep_bench(quick:bool=False, # a small, fast run (about a minute)
                   threads:int=None, # torch threads (default: torch's)
                   naive_workers:int=0, # `DataLoader` worker processes of the naive loop
                   torch_compile:bool=False, # compile the models of the cellrep and bound loops
+                  checks:bool=False, # first run `device_checks` on the device
                  ):
-    "Training images/s of the learners (naive, cellrep, bound) and the speed of the clustering and probe grids"
+    "Training images/s of the learners (naive, cellrep, bound), the speed of the clustering and probe grids, and `device_checks`"
     if threads: torch.set_num_threads(threads)
     bs, n_batches, repeats = bs or (16 if quick else 64), n_batches or (2 if quick else 4), repeats or (1 if quick else 3)
     dev = get_device(device)
     pd.set_option('display.width', 200)
     print(f"device={dev} threads={torch.get_num_threads()} bf16_supported={bf16_supported(dev)} bs={bs} n_batches={n_batches} repeats={repeats}"
           f" naive_workers={naive_workers} torch_compile={torch_compile} torch={torch.__version__}")
+    if checks: print(device_checks(dev).pivot_table(index=['learner', 'setting'], columns='check', values='value').round(4).to_string(), flush=True)
     if grids:
         print(cluster_speed(**(dict(n=500, d=256) if quick else dict(n=2000, d=2048, n_epochs=200))).round(3).to_string(index=False))
         print(probe_speed(**(dict(n=2048, d=512, epochs=2) if quick else {}), device=dev).to_string(index=False), flush=True)
