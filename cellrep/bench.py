@@ -314,6 +314,7 @@ def device_checks(device='auto', # the device to check
                   bs:int=128, # batch size
                   epochs:int=2, # epochs per run (at least 2: the resume check stops after the first)
                   size:int=64, # image side
+                  lr:float=1e-3, # learning rate (higher than the paper's 1e-4, so that 2 epochs move the weights)
                  ) -> pd.DataFrame:
     "Reproducibility, channels-last and bfloat16 loss deviations, checkpoint resume and encoding on `device`"
     if epochs < 2: raise InputError(f"device_checks: epochs={epochs}; expected at least 2")
@@ -321,7 +322,7 @@ def device_checks(device='auto', # the device to check
     split = np.where(np.arange(n) < n*3//4, 'train', 'valid')
     def losses(learner, setting, bf16=False, **kw):
         dls = screen_dls(screen, split, bs=bs, device=dev, seed=0)
-        learn, rec = train_setup(learner, setting, dls, **{'epochs': epochs, **kw}, seed=0, bf16=bf16, early_stop=False, progress=False, lr=1e-3, size=size)
+        learn, rec = train_setup(learner, setting, dls, **{'epochs': epochs, **kw}, seed=0, bf16=bf16, early_stop=False, progress=False, lr=lr, size=size)
         return np.array(rec['train_loss'] + rec['valid_loss']), learn
     rows = []
     def add(learner, setting, check, value): rows.append(dict(learner=learner, setting=setting, check=check, value=float(value)))

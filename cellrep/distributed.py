@@ -79,9 +79,10 @@ class DistributedSync(Callback):
             for b in module.buffers(): dist.broadcast(b, 0)
 
     def after_epoch(self):
+        dev = next(self.learn.model.parameters()).device  # NCCL reduces only GPU tensors
         for rr in self.learn.cbs.filter(lambda cb: isinstance(cb, RunRecord)):
             for training, s in rr.sums.items():
-                total = torch.tensor(s, dtype=torch.float64)
+                total = torch.tensor([float(s[0]), s[1]], dtype=torch.float64, device=dev)
                 dist.all_reduce(total)
                 rr.sums[training] = [total[0].item(), int(total[1].item())]
 
@@ -108,6 +109,7 @@ def train_distributed(learner:str, # one of `cellrep.learners.LEARNERS`
                      ):
     "`train_setup` on this rank's shard, with gradients averaged over the ranks; returns the learner and its record"
     rank, world_size = world()
+    if kwargs.get('checkpoint_dir') is not None: kwargs['checkpoint_dir'] = Path(kwargs['checkpoint_dir'])/f'rank{rank}'  # each rank resumes its own random states
     learn, rec = train_setup(learner, setting, shard_dls(dls, rank, world_size), cbs=[DistributedSync()] + list(cbs or []), **kwargs)
     rec.update(rank=rank, world_size=world_size)
     return learn, rec
@@ -125,6 +127,7 @@ def distributed_main(screen:str, # folder of a saved `Screen`
          backend:str=None, # 'nccl' or 'gloo' (default: NCCL with CUDA, else gloo)
          all_ranks:bool=False, # every rank saves its model (rank{r}.pt), to check they agree
          save_init:bool=False, # rank 0 also saves the initial weights (init.pt)
+         checkpoint_dir:str=None, # save checkpoints there every epoch (a folder per rank), and resume from them
         ):
     "Data-parallel training of one learner on a saved `Screen`, launched by torchrun"
     import json
@@ -139,7 +142,7 @@ def distributed_main(screen:str, # folder of a saved `Screen`
         def before_fit(self):
             if rank == 0: torch.save(self.learn.model.state_dict(), out/'init.pt')
     learn, rec = train_distributed(learner, setting, dls, epochs=epochs, seed=seed, size=size, progress=False, early_stop=True,
-                                   cbs=[_SaveInit()] if save_init else None)
+                                   checkpoint_dir=checkpoint_dir, cbs=[_SaveInit()] if save_init else None)
     if all_ranks or rank == 0: torch.save(learn.model.state_dict(), out/(f'rank{rank}.pt' if all_ranks else 'model.pt'))
     if rank == 0: (out/'record.json').write_text(json.dumps(rec, indent=2, default=str))
     dist.destroy_process_group()
