@@ -15,11 +15,11 @@ from PIL import Image
 from torchvision import transforms as T
 from fastcore.script import call_parse
 from fastai.callback.core import Callback
-from .core import InputError, Screen, get_device, reset_peak_memory, peak_memory
-from .models import Autoencoder, Classifier
+from .core import InputError, Screen, get_device, reset_peak_memory, peak_memory, synchronize
+from .models import Autoencoder, Classifier, Regularized
 from .augment import MULTI_CROP_SCALES, BatchAugment
 from .data.screen import screen_dls
-from .learners import LEARNERS, Regularized, BYOL, byol_loss, synth_images, train_setup, bf16_supported, compile_parts, encode, _with_head, _sync
+from .learners import LEARNERS, BYOL, byol_loss, synth_images, train_setup, bf16_supported, compile_parts, encode
 
 # %% auto #0
 __all__ = ['CROPS', 'naive_transforms', 'NaiveDataset', 'bench_model', 'bench_optimizers', 'train_step', 'bench_screen',
@@ -52,9 +52,9 @@ def bench_model(learner:str, # one of `cellrep.learners.LEARNERS`
                ) -> nn.Module:
     "A new model of `learner`, as its `cellrep.learners` constructor builds it"
     if learner not in LEARNERS: raise InputError(f"learner {learner!r}: expected one of {list(LEARNERS)}")
-    if learner == 'weakly': return _with_head(Classifier(1), size)
+    if learner == 'weakly': return Classifier(1, size=size)
     if learner == 'autoencoder': return Autoencoder(1)
-    if learner == 'regularized': return _with_head(Regularized(1), size)
+    if learner == 'regularized': return Regularized(1, size=size)
     return BYOL(1, size=size)
 
 def bench_optimizers(learner:str, model:nn.Module, lr:float=1e-4,
@@ -99,11 +99,11 @@ class _Timer(Callback):
     def before_train(self):
         self.start = None
         if self.warmup == 0: self._mark()
-    def _mark(self): _sync(self.dls.device); self.start = time.perf_counter()
+    def _mark(self): synchronize(self.dls.device); self.start = time.perf_counter()
     def after_batch(self):
         if self.training and self.iter == self.warmup - 1: self._mark()  # called once per crop group: the last call wins
     def after_train(self):
-        _sync(self.dls.device)
+        synchronize(self.dls.device)
         self.seconds, self.images = time.perf_counter() - self.start, (self.n_iter - self.warmup)*self.dl.bs
 
 def _median_rate(runs): return statistics.median(n/s for n, s in runs)
@@ -146,8 +146,8 @@ def naive_speed(learner:str, # one of `cellrep.learners.LEARNERS`
         for i, (crops, y) in enumerate(dl):
             y = y.to(dev)
             for x in crops: train_step(learner, model, opts, x.to(dev), y, shared_forward=False)
-            if i == warmup - 1: _sync(dev); start = time.perf_counter()
-        _sync(dev)
+            if i == warmup - 1: synchronize(dev); start = time.perf_counter()
+        synchronize(dev)
         runs.append((n_batches*bs, time.perf_counter() - start))
     return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=model)
 
@@ -212,8 +212,8 @@ def bound_speed(learner:str, # one of `cellrep.learners.LEARNERS`
         start = time.perf_counter() if warmup == 0 else None
         for i in range(warmup + n_batches):
             for _ in range(5 if multi_crop else 1): train_step(learner, model, opts, x, y, autocast=bf16)
-            if i == warmup - 1: _sync(dev); start = time.perf_counter()
-        _sync(dev)
+            if i == warmup - 1: synchronize(dev); start = time.perf_counter()
+        synchronize(dev)
         runs.append((n_batches*bs, time.perf_counter() - start))
     return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=model)
 

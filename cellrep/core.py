@@ -14,7 +14,7 @@ from fastcore.basics import store_attr, patch_to
 
 # %% auto #0
 __all__ = ['SCREEN_COLS', 'InputError', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json', 'Screen',
-           'Representations', 'get_device', 'reset_peak_memory', 'peak_memory']
+           'Representations', 'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory']
 
 # %% ../nbs/00_core.ipynb #cc67f218
 class InputError(ValueError):
@@ -201,6 +201,10 @@ def _vm_hwm():
             if line.startswith('VmHWM:'): return int(line.split()[1])*1024
     except OSError: pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss*1024
+
+def synchronize(device='cpu'):
+    "Wait for the work queued on `device` (a GPU's kernels run asynchronously; nothing to wait for on the CPU)"
+    if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
 
 def reset_peak_memory(device='cpu'):
     "Start a new peak-memory measurement on `device`"

@@ -25,15 +25,15 @@ from fastai.metrics import accuracy
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import set_seed, find_bs
 from fastcore.foundation import L
-from .core import InputError, Screen, Representations, atomic_path, get_device, reset_peak_memory, peak_memory
-from .models import Backbone, Decoder, ClassifierHead, MLP, Autoencoder, Classifier, rep_size
+from .core import InputError, Screen, Representations, atomic_path, get_device, reset_peak_memory, peak_memory, synchronize
+from .models import Backbone, Decoder, ClassifierHead, MLP, Autoencoder, Classifier, Regularized, rep_size
 from .augment import BatchAugment, CropAugment, get_setting, SETTINGS
 
 # %% auto #0
 __all__ = ['LEARNERS', 'synth_images', 'synth_dls', 'paper_adam', 'RunRecord', 'paper_should_stop', 'PaperEarlyStop',
-           'InputAsTarget', 'weakly_learner', 'recon_mse', 'recon_psnr', 'autoencoder_learner', 'Regularized',
-           'RegularizedLoss', 'rec_loss', 'disc_loss', 'disc_accuracy', 'TakeTurns', 'regularized_learner', 'BYOL',
-           'byol_loss', 'proj_std', 'BYOLTarget', 'byol_learner', 'ChannelsLastIO', 'BF16Autocast', 'bf16_supported',
+           'InputAsTarget', 'weakly_learner', 'recon_mse', 'recon_psnr', 'autoencoder_learner', 'RegularizedLoss',
+           'rec_loss', 'disc_loss', 'disc_accuracy', 'TakeTurns', 'regularized_learner', 'BYOL', 'byol_loss',
+           'proj_std', 'BYOLTarget', 'byol_learner', 'ChannelsLastIO', 'BF16Autocast', 'bf16_supported',
            'compile_parts', 'TorchCompile', 'Checkpoint', 'backbone_of', 'encode', 'train_setup', 'plot_records']
 
 # %% ../nbs/04_learners.ipynb #8eb954c6
@@ -80,9 +80,6 @@ def paper_adam(params, # parameters, or the parameter groups a fastai splitter g
     return OptimWrapper(params, torch.optim.Adam, lr=lr, **{'fused': True, **kwargs})
 
 # %% ../nbs/04_learners.ipynb #54cb54e5
-def _sync(device):
-    if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
-
 def _model_device(model): return next(model.parameters()).device
 
 class RunRecord(Callback):
@@ -95,13 +92,13 @@ class RunRecord(Callback):
                                  train_seconds=[], train_images=[], peak_memory_per_epoch=[], metrics={})
 
     def before_epoch(self):
-        _sync(self.device); reset_peak_memory(self.device)
+        synchronize(self.device); reset_peak_memory(self.device)
         self.sums = {True: [0., 0], False: [0., 0]}
         self.start = time.perf_counter()
 
     def before_train(self): self.train_start = time.perf_counter()
     def after_train(self):
-        _sync(self.device)
+        synchronize(self.device)
         self.train_seconds = time.perf_counter() - self.train_start
 
     def after_loss(self):
@@ -110,7 +107,7 @@ class RunRecord(Callback):
         s[0] += self.learn.loss.detach().float()*n; s[1] += n  # summed on the device: no wait for the GPU every batch
 
     def after_epoch(self):
-        _sync(self.device)
+        synchronize(self.device)
         r, (tl, tn), (vl, vn) = self.learn.record, self.sums[True], self.sums[False]
         r['train_loss'].append(float(tl)/tn if tn else float('nan')); r['valid_loss'].append(float(vl)/vn if vn else float('nan'))
         r['seconds_per_epoch'].append(time.perf_counter() - self.start)
@@ -158,11 +155,6 @@ def _learner(dls, model, loss_func, lr=1e-4, opt_func=paper_adam, early_stop=Tru
     return Learner(dls, model, loss_func=loss_func, opt_func=opt_func, lr=lr, cbs=cbs, **kwargs)
 
 # %% ../nbs/04_learners.ipynb #2896c5f9
-def _with_head(model, size):
-    "`model` with its classifier head sized for `size` x `size` crops"
-    if size != 64: model.head = ClassifierHead(rep_size(model.backbone, size))
-    return model
-
 @delegates(_learner)
 def weakly_learner(dls:DataLoaders, # batches of (x, y)
                    n_in:int=1, # image channels
@@ -170,7 +162,7 @@ def weakly_learner(dls:DataLoaders, # batches of (x, y)
                    lr:float=1e-4, # constant learning rate
                    **kwargs):
     "The weakly-supervised learner: `Classifier` (backbone + head) trained with cross-entropy, accuracy as metric"
-    return _learner(dls, _with_head(Classifier(n_in), size), CrossEntropyLossFlat(), lr=lr, metrics=accuracy, **kwargs)
+    return _learner(dls, Classifier(n_in, size=size), CrossEntropyLossFlat(), lr=lr, metrics=accuracy, **kwargs)
 
 # %% ../nbs/04_learners.ipynb #f8d1e6bf
 def _rec_logits(pred): return pred[0] if isinstance(pred, (tuple, list)) else pred
@@ -215,19 +207,6 @@ def show_reconstructions(self:Learner, dl=None, # batches to show (default: the 
     return fig
 
 # %% ../nbs/04_learners.ipynb #4b279d7f
-class Regularized(nn.Module):
-    "A decoder and a classifier head on one backbone; `forward` gives (reconstruction logits, class logits, features)"
-    def __init__(self, n_in:int=1, # image channels
-                 backbone:nn.Module=None, # a `Backbone` to use, else a new one
-                 **kwargs, # passed to `ClassifierHead`
-                ):
-        super().__init__()
-        self.backbone = backbone if backbone is not None else Backbone(n_in)
-        self.decoder, self.head = Decoder(self.backbone.n_in), ClassifierHead(**kwargs)
-    def forward(self, x):
-        z = self.backbone(x)
-        return self.decoder(z), self.head(z), z
-
 class RegularizedLoss(nn.Module):
     "`L_rec + reg_weight * L_disc` of a `Regularized` model's output against the input `x` and labels `y`"
     def __init__(self, reg_weight:float=1.0): super().__init__(); self.reg_weight = reg_weight
@@ -287,7 +266,7 @@ def regularized_learner(dls:DataLoaders, # batches of (x, y)
                         **kwargs):
     "The regularized learner: autoencoder and classifier on one backbone, trained in turns by `TakeTurns`"
     cbs = [InputAsTarget(keep_labels=True), TakeTurns(clf_lr)] + listify(kwargs.pop('cbs', None))
-    return _learner(dls, _with_head(Regularized(n_in), size), RegularizedLoss(reg_weight), lr=lr, splitter=_ae_params,
+    return _learner(dls, Regularized(n_in, size=size), RegularizedLoss(reg_weight), lr=lr, splitter=_ae_params,
                     metrics=[rec_loss, disc_loss, disc_accuracy, recon_psnr], cbs=cbs, **kwargs)
 
 # %% ../nbs/04_learners.ipynb #357b0cb6

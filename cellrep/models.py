@@ -13,7 +13,7 @@ from fastcore.basics import AttrDict
 from .core import InputError
 
 # %% auto #0
-__all__ = ['Backbone', 'n_params', 'rep_size', 'Decoder', 'ClassifierHead', 'MLP', 'Autoencoder', 'Classifier',
+__all__ = ['Backbone', 'n_params', 'rep_size', 'Decoder', 'ClassifierHead', 'MLP', 'Autoencoder', 'Classifier', 'Regularized',
            'load_original_checkpoint']
 
 # %% ../nbs/03_models.ipynb #fe70f330
@@ -82,12 +82,27 @@ class Classifier(nn.Module):
     "Backbone + classifier head; `forward` gives class logits"
     def __init__(self, n_in:int=1, # image channels
                  backbone:nn.Module=None, # a `Backbone` to share, else a new one
+                 size:int=64, # crop side the head is built for
                  **kwargs, # passed to `ClassifierHead`
                 ):
         super().__init__()
         self.backbone = backbone if backbone is not None else Backbone(n_in)
-        self.head = ClassifierHead(**kwargs)
+        self.head = ClassifierHead(rep_size(self.backbone, size), **kwargs)
     def forward(self, x): return self.head(self.backbone(x))
+
+class Regularized(nn.Module):
+    "A decoder and a classifier head on one backbone; `forward` gives (reconstruction logits, class logits, features)"
+    def __init__(self, n_in:int=1, # image channels
+                 backbone:nn.Module=None, # a `Backbone` to use, else a new one
+                 size:int=64, # crop side the head is built for
+                 **kwargs, # passed to `ClassifierHead`
+                ):
+        super().__init__()
+        self.backbone = backbone if backbone is not None else Backbone(n_in)
+        self.decoder, self.head = Decoder(self.backbone.n_in), ClassifierHead(rep_size(self.backbone, size), **kwargs)
+    def forward(self, x):
+        z = self.backbone(x)
+        return self.decoder(z), self.head(z), z
 
 # %% ../nbs/03_models.ipynb #41f9b5ef
 _HEAD_KEYS = {'model.10': '1', 'model.12': '3'}
