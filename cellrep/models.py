@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 from torch import nn
 from fastcore.basics import AttrDict
+from fastcore.meta import delegates
 from .core import InputError
 
 # %% auto #0
@@ -90,16 +91,13 @@ class Classifier(nn.Module):
         self.head = ClassifierHead(rep_size(self.backbone, size), **kwargs)
     def forward(self, x): return self.head(self.backbone(x))
 
-class Regularized(nn.Module):
-    "A decoder and a classifier head on one backbone; `forward` gives (reconstruction logits, class logits, features)"
+class Regularized(Classifier):
+    "A `Classifier` with a decoder on its backbone too; `forward` gives (reconstruction logits, class logits, features)"
+    @delegates(Classifier)
     def __init__(self, n_in:int=1, # image channels
-                 backbone:nn.Module=None, # a `Backbone` to use, else a new one
-                 size:int=64, # crop side the head is built for
-                 **kwargs, # passed to `ClassifierHead`
-                ):
-        super().__init__()
-        self.backbone = backbone if backbone is not None else Backbone(n_in)
-        self.decoder, self.head = Decoder(self.backbone.n_in), ClassifierHead(rep_size(self.backbone, size), **kwargs)
+                 **kwargs):
+        super().__init__(n_in, **kwargs)
+        self.decoder = Decoder(self.backbone.n_in)
     def forward(self, x):
         z = self.backbone(x)
         return self.decoder(z), self.head(z), z
