@@ -249,7 +249,8 @@ def _ae_params(m): return [list(m.backbone.parameters()) + list(m.decoder.parame
 
 def _opt_state(opt):
     "An optimizer's state as `torch.load(weights_only=True)` reads it back (fastai's own `Optimizer` holds its hypers in an `L`)"
-    if opt is None or isinstance(opt, OptimWrapper): return None if opt is None else opt.state_dict()
+    if opt is None: return None
+    if isinstance(opt, OptimWrapper): return opt.state_dict()
     return {'state': opt.state_dict()['state'], 'hypers': [dict(h) for h in opt.hypers]}
 
 def _load_opt_state(opt, sd):
