@@ -272,7 +272,8 @@ def cluster_speed(n:int=2000, # points
     X = _blobs(n, d, seed=seed)
     cluster_grid(X[:100], (10, 20), seed)  # compiles umap-learn's numba functions
     runs = {}
-    for name, kw in [('independent', dict(reuse_knn=False)), ('shared_knn', dict(reuse_knn=True))] + \
+    for name, kw in [('independent', dict(reuse_knn=False)), ('shared_knn', dict(reuse_knn=True)),
+                     ('shared_knn_all_cores', dict(reuse_knn=True, n_jobs=-1))] + \
                     ([(f'shared_knn_{n_epochs}_epochs', dict(reuse_knn=True, n_epochs=n_epochs))] if n_epochs else []):
         start = time.perf_counter()
         runs[name] = (cluster_grid(X, grid, seed, **kw), time.perf_counter() - start)

@@ -215,7 +215,7 @@ def evaluate_setup(folder, # a setup folder with `representations.parquet`
             fns = dict(distance=lambda: _distance(test, pair, control, p['seed'], folder),
                        classification=lambda: probe_scores(reps, split, grid=hparam_grid(**p['probe_grid']), epochs=p['probe_epochs'],
                                                            seed=p['seed'], device=p['device']).scores,
-                       clustering=lambda: clustering_scores(test, grid=p['cluster_grid'], seed=p['seed'], n_epochs=p['umap_epochs']),
+                       clustering=lambda: clustering_scores(test, grid=p['cluster_grid'], seed=p['seed'], n_epochs=p['umap_epochs'], n_jobs=-1),
                        profiling=lambda: profiling_scores(test, control=control, null_size=p['null_size'], seed=p['seed']))
             rows = _task_rows(task, fns[task])
             with atomic_path(path) as tmp: rows.to_csv(tmp, index=False)
@@ -279,7 +279,7 @@ def _fig7(out, best, data):
     test = np.flatnonzero(reps.meta.split.to_numpy() == 'test')
     line = sorted(reps.meta.cell_line.iloc[test].unique())[0]
     rows = test[(reps.meta.cell_line.iloc[test] == line).to_numpy()]
-    cg = cluster_grid(reps.X[rows], data['cluster_grid'], data['seed'], n_epochs=data['umap_epochs'])
+    cg = cluster_grid(reps.X[rows], data['cluster_grid'], data['seed'], n_epochs=data['umap_epochs'], n_jobs=-1)
     fig = plot_clusters(*cg.best, crops=data['screen'][rows], n_examples=5)
     fig.suptitle(f"{best.learner} / {best.setting}, cell line {line}")
     return fig

@@ -120,28 +120,32 @@ class ClusterGrid:
 # %% ../../nbs/05b_eval.cluster.ipynb #bba47908
 def _features(X): return X.X if isinstance(X, Representations) else np.asarray(X, dtype=np.float32)
 
+def _embed_and_cluster(X, k, knn, seed, n_epochs, min_dist):
+    "UMAP embedding and HDBSCAN labels for the grid value `k`"
+    import umap, hdbscan
+    pre = (knn[0][:, :k].copy(), knn[1][:, :k].copy(), None) if knn is not None else (None, None, None)
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='.*(precomputed_knn|n_jobs|transforming new data).*')
+        emb = umap.UMAP(n_neighbors=k, n_components=2, min_dist=min_dist, n_epochs=n_epochs, random_state=seed,
+                        n_jobs=1, precomputed_knn=pre).fit_transform(X)
+    return emb, hdbscan.HDBSCAN(min_cluster_size=k, min_samples=1).fit_predict(emb)
+
 def cluster_grid(X, # N x D features or `Representations` of one cell line
                  grid=PAPER_GRID, # values for n_neighbors = min_cluster_size (shrunk to fit, see `fit_grid`)
                  seed:int=0, # UMAP random_state
                  n_epochs:int=None, # UMAP epochs; None for umap-learn's default
                  min_dist:float=0.1, # UMAP min_dist (umap-learn's default)
                  reuse_knn:bool=True, # one neighbour graph at the largest grid value, sliced for the others
+                 n_jobs:int=1, # processes fitting grid values side by side (-1: one per core); same results
                 ) -> ClusterGrid:
     "Embed `X` with UMAP and cluster it with HDBSCAN for every grid value"
-    import umap, hdbscan
+    from joblib import Parallel, delayed
     X = np.ascontiguousarray(_features(X), dtype=np.float32)
     grid = fit_grid(grid, len(X))
     knn = knn_graph(X, max(grid), seed) if reuse_knn else None
-    rows, embeddings, labels = [], {}, {}
-    for k in grid:
-        pre = (knn[0][:, :k].copy(), knn[1][:, :k].copy(), None) if reuse_knn else (None, None, None)
-        with warnings.catch_warnings():
-            warnings.filterwarnings('ignore', message='.*(precomputed_knn|n_jobs|transforming new data).*')
-            emb = umap.UMAP(n_neighbors=k, n_components=2, min_dist=min_dist, n_epochs=n_epochs, random_state=seed,
-                            n_jobs=1, precomputed_knn=pre).fit_transform(X)
-        lab = hdbscan.HDBSCAN(min_cluster_size=k, min_samples=1).fit_predict(emb)
-        embeddings[k], labels[k] = emb, lab
-        rows.append(dict(n_neighbors=k, min_cluster_size=k, **partition_scores(emb, lab)))
+    fits = Parallel(n_jobs=n_jobs)(delayed(_embed_and_cluster)(X, k, knn, seed, n_epochs, min_dist) for k in grid)
+    embeddings, labels = {k: f[0] for k, f in zip(grid, fits)}, {k: f[1] for k, f in zip(grid, fits)}
+    rows = [dict(n_neighbors=k, min_cluster_size=k, **partition_scores(embeddings[k], labels[k])) for k in grid]
     return ClusterGrid(pd.DataFrame(rows), embeddings, labels)
 
 def cluster_scores(X, # N x D features or `Representations` of one cell line
