@@ -19,7 +19,7 @@ from .core import InputError, Screen, get_device, reset_peak_memory, peak_memory
 from .models import Autoencoder, Classifier, Regularized
 from .augment import MULTI_CROP_SCALES, BatchAugment
 from .data.screen import screen_dls
-from .learners import LEARNERS, BYOL, byol_loss, synth_images, train_setup, bf16_supported, compile_parts, encode
+from .learners import LEARNERS, BYOL, RegularizedLoss, byol_loss, synth_images, train_setup, bf16_supported, compile_parts, encode
 
 # %% auto #0
 __all__ = ['CROPS', 'naive_transforms', 'NaiveDataset', 'bench_model', 'bench_optimizers', 'train_step', 'bench_screen',
@@ -82,14 +82,12 @@ def train_step(learner:str, model:nn.Module, opts:tuple, # from `bench_model` an
         if learner == 'autoencoder': return _fit(opts[0], F.binary_cross_entropy_with_logits(model(x).float(), x))
         if learner == 'byol':
             loss = _fit(opts[0], byol_loss(model(x)))
-            with torch.no_grad(): torch._foreach_lerp_(list(model.target.parameters()), list(model.online.parameters()), 1 - ema_decay)
+            model.update_target(ema_decay)
             return loss
         ae_opt, head_opt = opts
         z = model.backbone(x)
-        head = list(model.head.parameters())
-        _fit(head_opt, F.cross_entropy(model.head(z if shared_forward else model.backbone(x)).float(), y), inputs=head)
-        loss = F.binary_cross_entropy_with_logits(model.decoder(z).float(), x) + F.cross_entropy(model.head(z).float(), y)
-        return _fit(ae_opt, loss)
+        _fit(head_opt, F.cross_entropy(model.head(z if shared_forward else model.backbone(x)).float(), y), inputs=list(model.head.parameters()))
+        return _fit(ae_opt, RegularizedLoss()((model.decoder(z), model.head(z)), x, y))
 
 # %% ../nbs/07_bench.ipynb #ec3303be
 class _Timer(Callback):
@@ -107,6 +105,15 @@ class _Timer(Callback):
         self.seconds, self.images = time.perf_counter() - self.start, (self.n_iter - self.warmup)*self.dl.bs
 
 def _median_rate(runs): return statistics.median(n/s for n, s in runs)
+
+def _time_batches(batches, step, warmup, device):
+    "Seconds of `step(batch)` over `batches` after the first `warmup` of them, waiting for `device` at both ends"
+    start = time.perf_counter() if warmup == 0 else None
+    for i, b in enumerate(batches):
+        step(b)
+        if i == warmup - 1: synchronize(device); start = time.perf_counter()
+    synchronize(device)
+    return time.perf_counter() - start
 
 # %% ../nbs/07_bench.ipynb #71e47fc3
 def bench_screen(n:int, # images
@@ -142,13 +149,10 @@ def naive_speed(learner:str, # one of `cellrep.learners.LEARNERS`
         model = bench_model(learner, images.shape[-1]).to(dev).train()
         opts = bench_optimizers(learner, model)
         dl = torch.utils.data.DataLoader(ds, batch_size=bs, shuffle=True, drop_last=True, num_workers=num_workers)
-        start = time.perf_counter() if warmup == 0 else None
-        for i, (crops, y) in enumerate(dl):
-            y = y.to(dev)
+        def step(batch):
+            crops, y = batch[0], batch[1].to(dev)
             for x in crops: train_step(learner, model, opts, x.to(dev), y, shared_forward=False)
-            if i == warmup - 1: synchronize(dev); start = time.perf_counter()
-        synchronize(dev)
-        runs.append((n_batches*bs, time.perf_counter() - start))
+        runs.append((n_batches*bs, _time_batches(dl, step, warmup, dev)))
     return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=model)
 
 # %% ../nbs/07_bench.ipynb #f95030fc
@@ -209,12 +213,9 @@ def bound_speed(learner:str, # one of `cellrep.learners.LEARNERS`
         model = bench_model(learner, size).to(dev).train().to(memory_format=fmt)
         opts = bench_optimizers(learner, model, fused=True)
         if torch_compile: compile_parts(model)
-        start = time.perf_counter() if warmup == 0 else None
-        for i in range(warmup + n_batches):
+        def step(_):
             for _ in range(5 if multi_crop else 1): train_step(learner, model, opts, x, y, autocast=bf16)
-            if i == warmup - 1: synchronize(dev); start = time.perf_counter()
-        synchronize(dev)
-        runs.append((n_batches*bs, time.perf_counter() - start))
+        runs.append((n_batches*bs, _time_batches(range(warmup + n_batches), step, warmup, dev)))
     return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=model)
 
 # %% ../nbs/07_bench.ipynb #7efee08b

@@ -26,7 +26,7 @@ from .eval.distance import distance_scores, plot_distances, setup_axes
 from .eval.probe import probe_scores, plot_probe, hparam_grid
 from .eval.cluster import PAPER_GRID, clustering_scores, cluster_grid, plot_cluster_counts, plot_clusters
 from .eval.profiling import profiling_scores
-from .eval.tables import (LEARNER_ORDER, summary_table, table_markdown, table_csv, time_table, time_markdown)
+from .eval.tables import (summary_table, markdown_table, table_markdown, table_csv, time_table, time_markdown)
 
 # %% auto #0
 __all__ = ['REFERENCE', 'PRESETS', 'TASKS', 'HEADLINE', 'split_wells', 'cap_per_well', 'load_data', 'run_setup', 'run_reference',
@@ -269,8 +269,7 @@ def best_setups(table:pd.DataFrame, # from `summary_table`
 def _markdown(df, digits=3):
     "A plain Markdown table of `df`"
     fmt = lambda v: f"{v:.{digits}f}" if isinstance(v, float) else str(v)
-    return '\n'.join(['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '---|'*len(df.columns)]
-                     + ['| ' + ' | '.join(map(fmt, r)) + ' |' for r in df.itertuples(index=False)]) + '\n'
+    return markdown_table(df.columns, [map(fmt, r) for r in df.itertuples(index=False)])
 
 def _fig7(out, best, data):
     "UMAP of the best clustering setup's test crops (first cell line), coloured by HDBSCAN cluster, with example crops"

@@ -8,7 +8,6 @@ Docs: https://cellrep.github.io/cellrep/learners.html.md"""
 from __future__ import annotations
 import math, random, time
 from copy import deepcopy
-from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn
@@ -26,15 +25,15 @@ from fastai.optimizer import OptimWrapper
 from fastai.torch_core import set_seed, find_bs
 from fastcore.foundation import L
 from .core import InputError, Screen, Representations, atomic_path, get_device, reset_peak_memory, peak_memory, synchronize
-from .models import Backbone, Decoder, ClassifierHead, MLP, Autoencoder, Classifier, Regularized, rep_size
+from .models import Backbone, MLP, Autoencoder, Classifier, Regularized, rep_size
 from .augment import BatchAugment, CropAugment, get_setting, SETTINGS
 
 # %% auto #0
 __all__ = ['LEARNERS', 'synth_images', 'synth_dls', 'paper_adam', 'RunRecord', 'paper_should_stop', 'PaperEarlyStop',
-           'InputAsTarget', 'weakly_learner', 'recon_mse', 'recon_psnr', 'autoencoder_learner', 'RegularizedLoss',
-           'rec_loss', 'disc_loss', 'disc_accuracy', 'TakeTurns', 'regularized_learner', 'BYOL', 'byol_loss',
-           'proj_std', 'BYOLTarget', 'byol_learner', 'ChannelsLastIO', 'BF16Autocast', 'bf16_supported',
-           'compile_parts', 'TorchCompile', 'Checkpoint', 'backbone_of', 'encode', 'train_setup', 'plot_records']
+           'InputAsTarget', 'weakly_learner', 'recon_mse', 'recon_psnr', 'autoencoder_learner', 'rec_loss', 'disc_loss',
+           'disc_accuracy', 'RegularizedLoss', 'TakeTurns', 'regularized_learner', 'BYOL', 'byol_loss', 'proj_std',
+           'BYOLTarget', 'byol_learner', 'ChannelsLastIO', 'BF16Autocast', 'bf16_supported', 'compile_parts',
+           'TorchCompile', 'Checkpoint', 'backbone_of', 'encode', 'train_setup', 'plot_records']
 
 # %% ../nbs/04_learners.ipynb #8eb954c6
 def synth_images(n:int=256, # number of images
@@ -180,7 +179,7 @@ def recon_psnr(pred, x, *_):
 @delegates(_learner)
 def autoencoder_learner(dls:DataLoaders, # batches of (x, y); y is not used
                         n_in:int=1, # image channels
-                               lr:float=1e-4, # constant learning rate
+                        lr:float=1e-4, # constant learning rate
                         size:int=64, # unused (any crop size works), accepted like the other learners
                         **kwargs):
     "The unsupervised learner: `Autoencoder` trained to reconstruct its input with a binary cross-entropy"
@@ -207,16 +206,16 @@ def show_reconstructions(self:Learner, dl=None, # batches to show (default: the 
     return fig
 
 # %% ../nbs/04_learners.ipynb #4b279d7f
+def rec_loss(pred, x, y):  "Reconstruction loss (BCE) of the regularized learner"; return F.binary_cross_entropy_with_logits(pred[0].float(), x)
+def disc_loss(pred, x, y): "Classifier loss (cross-entropy) of the regularized learner"; return F.cross_entropy(pred[1].float(), y)
+def disc_accuracy(pred, x, y): "Classifier accuracy of the regularized learner"; return accuracy(pred[1], y)
+
 class RegularizedLoss(nn.Module):
     "`L_rec + reg_weight * L_disc` of a `Regularized` model's output against the input `x` and labels `y`"
     def __init__(self, reg_weight:float=1.0): super().__init__(); self.reg_weight = reg_weight
     def forward(self, pred, x, y):
-        rec = F.binary_cross_entropy_with_logits(pred[0].float(), x)
-        return rec + self.reg_weight*F.cross_entropy(pred[1].float(), y) if self.reg_weight else rec
-
-def rec_loss(pred, x, y):  "Reconstruction loss (BCE) of the regularized learner"; return F.binary_cross_entropy_with_logits(pred[0].float(), x)
-def disc_loss(pred, x, y): "Classifier loss (cross-entropy) of the regularized learner"; return F.cross_entropy(pred[1].float(), y)
-def disc_accuracy(pred, x, y): "Classifier accuracy of the regularized learner"; return accuracy(pred[1], y)
+        rec = rec_loss(pred, x, y)
+        return rec + self.reg_weight*disc_loss(pred, x, y) if self.reg_weight else rec
 
 # %% ../nbs/04_learners.ipynb #5dd70fc1
 class TakeTurns(Callback):
@@ -235,7 +234,7 @@ class TakeTurns(Callback):
         rec, logits, z = self.learn.pred
         head = self.learn.model.head
         self.clf_opt.zero_grad()
-        F.cross_entropy(logits.float(), self.learn.yb[-1]).backward(inputs=list(head.parameters()))
+        disc_loss(self.learn.pred, None, self.learn.yb[-1]).backward(inputs=list(head.parameters()))
         self.clf_opt.step()
         self.learn.pred = (rec, head(z), z)  # the autoencoder step sees the updated head
 
@@ -298,6 +297,11 @@ class BYOL(nn.Module):
         with torch.no_grad(): t = self.target(v)
         return tuple(o.view(2, len(x), -1) for o in (p, z, t))
 
+    @torch.no_grad()
+    def update_target(self, decay:float): # moving-average decay: the share of the target kept
+        "Move the target network towards the online one: `target = decay*target + (1 - decay)*online`"
+        torch._foreach_lerp_(list(self.target.parameters()), list(self.online.parameters()), 1 - decay)
+
 def byol_loss(pred, *_):
     "Symmetrised BYOL loss: mean over the batch of `2 - 2 cos(p1, t2) + 2 - 2 cos(p2, t1)`"
     p, _, t = pred
@@ -326,10 +330,7 @@ class BYOLTarget(Callback):
         progress = min((done + (self.iter + 1)/self.n_iter)/max(total, 1), 1.)  # after this step
         return 1 - (1 - self.decay)*(math.cos(math.pi*progress) + 1)/2
 
-    @torch.no_grad()
-    def after_step(self):
-        m = self.learn.model
-        torch._foreach_lerp_(list(m.target.parameters()), list(m.online.parameters()), 1 - self.current_decay())
+    def after_step(self): self.learn.model.update_target(self.current_decay())
 
     def before_epoch(self): self.stds = []
     def after_batch(self):

@@ -6,7 +6,6 @@ Docs: https://cellrep.github.io/cellrep/eval.tables.html.md"""
 
 # %% ../../nbs/05d_eval.tables.ipynb #b3143add
 from __future__ import annotations
-from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import InputError, atomic_path
 from ..augment import SETTINGS, get_setting
@@ -14,7 +13,8 @@ from .distance import summarise
 
 # %% auto #0
 __all__ = ['LEARNER_ORDER', 'SETTING_ORDER', 'TASK_ORDER', 'TABLE_METRICS', 'SUMMARY_OF_TASK', 'RESULT_COLS', 'TIME_COLS',
-           'summary_table', 'best_mask', 'table_markdown', 'table_csv', 'table_style', 'time_table', 'time_markdown']
+           'summary_table', 'best_mask', 'markdown_table', 'table_markdown', 'table_csv', 'table_style', 'time_table',
+           'time_markdown']
 
 # %% ../../nbs/05d_eval.tables.ipynb #4c607d60
 LEARNER_ORDER = ['weakly', 'autoencoder', 'regularized', 'byol']
@@ -83,6 +83,15 @@ def _texts(table, digits):
     center, spread = (table.xs(s, axis=1, level='stat') for s in ('center', 'spread'))
     return pd.DataFrame({col: [_cell(c, s, digits) for c, s in zip(center[col], spread[col])] for col in center.columns}, index=center.index)
 
+def markdown_table(head, # column titles
+                   rows, # rows of cell texts
+                   n_left:int=None, # left-aligned leading columns, the others right-aligned (None: all left-aligned)
+                  ) -> str:
+    "A Markdown table"
+    head = list(map(str, head))
+    align = '---|'*len(head) if n_left is None else '---|'*n_left + '---:|'*(len(head) - n_left)
+    return '\n'.join(['| ' + ' | '.join(head) + ' |', '|' + align] + ['| ' + ' | '.join(r) + ' |' for r in rows]) + '\n'
+
 def table_markdown(table:pd.DataFrame, # from `summary_table`
                    digits:int=3, # decimals shown
                    metrics:pd.DataFrame=TABLE_METRICS, # which metrics are ranked
@@ -90,12 +99,12 @@ def table_markdown(table:pd.DataFrame, # from `summary_table`
     "Table 2 as Markdown: `center ± spread`, best setting per learner in bold, best overall with †, NaN as '-'"
     text, bold, top = _texts(table, digits), best_mask(table, 'learner', metrics), best_mask(table, None, metrics)
     head = ['learner', 'setting'] + [f"{t}: {m}" for t, m in text.columns]
-    lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*2 + '---:|'*len(text.columns)]
+    rows = []
     for (learner, setting), row in text.iterrows():
         cells = [f"**{v}**" if bold.loc[(learner, setting), c] else v for c, v in row.items()]
         cells = [v + ' †' if top.loc[(learner, setting), c] else v for c, v in zip(row.index, cells)]
-        lines.append('| ' + ' | '.join([learner, setting] + cells) + ' |')
-    return '\n'.join(lines) + '\n'
+        rows.append([learner, setting] + cells)
+    return markdown_table(head, rows, n_left=2)
 
 # %% ../../nbs/05d_eval.tables.ipynb #1e2d9982
 def table_csv(table:pd.DataFrame, # from `summary_table` (or `time_table`)
@@ -155,11 +164,11 @@ def time_markdown(table:pd.DataFrame, # from `time_table`
     "Table 1 as Markdown: time, epochs ((es): stopped early), s/epoch and peak MB per crop setting"
     crops = list(dict.fromkeys(table.columns.get_level_values('crop')))
     head = ['learner', 'augmentation'] + [f"{c}: {q}" for c in crops for q in ('time', 'epochs', 's/epoch', 'peak MB')]
-    lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*2 + '---:|'*(4*len(crops))]
+    rows = []
     for (learner, aug), r in table.iterrows():
         cells = []
         for c in crops:
             ep = '-' if pd.isna(r[c, 'epochs']) else f"{r[c, 'epochs']:.0f}" + (' (es)' if r[c, 'stopped_early'] == 1 else '')
             cells += [_duration(r[c, 'hours']), ep] + ['-' if pd.isna(r[c, q]) else f"{r[c, q]:.{d}f}" for q, d in (('s_per_epoch', 1), ('peak_MB', 0))]
-        lines.append('| ' + ' | '.join([learner, aug] + cells) + ' |')
-    return '\n'.join(lines) + '\n'
+        rows.append([learner, aug] + cells)
+    return markdown_table(head, rows, n_left=2)
