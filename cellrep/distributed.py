@@ -14,7 +14,7 @@ import torch.distributed as dist
 from fastcore.script import call_parse
 from fastai.callback.core import Callback
 from fastai.data.core import DataLoaders
-from .core import InputError, Screen
+from .core import InputError, Screen, save_json
 from .data.screen import ScreenDL, screen_dls, split_screen
 from .learners import train_setup, RunRecord
 
@@ -130,19 +130,17 @@ def distributed_main(screen:str, # folder of a saved `Screen`
          checkpoint_dir:str=None, # save checkpoints there every epoch (a folder per rank), and resume from them
         ):
     "Data-parallel training of one learner on a saved `Screen`, launched by torchrun"
-    import json
-    from fastai.callback.core import Callback as _Cb
     device = init_distributed(backend)
     rank, _ = world()
     scr = Screen.load(screen, mmap=False)
     dls = screen_dls(scr, split_screen(scr, seed=seed), bs=bs, device=device, seed=seed)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    class _SaveInit(_Cb):
+    class _SaveInit(Callback):
         order = DistributedSync.order + 1
         def before_fit(self):
             if rank == 0: torch.save(self.learn.model.state_dict(), out/'init.pt')
     learn, rec = train_distributed(learner, setting, dls, epochs=epochs, seed=seed, size=size, progress=False, early_stop=True,
                                    checkpoint_dir=checkpoint_dir, cbs=[_SaveInit()] if save_init else None)
     if all_ranks or rank == 0: torch.save(learn.model.state_dict(), out/(f'rank{rank}.pt' if all_ranks else 'model.pt'))
-    if rank == 0: (out/'record.json').write_text(json.dumps(rec, indent=2, default=str))
+    if rank == 0: save_json(rec, out/'record.json')
     dist.destroy_process_group()
