@@ -13,31 +13,41 @@ import numpy as np, pandas as pd, torch
 from fastcore.basics import store_attr, patch_to
 
 # %% auto #0
-__all__ = ['SCREEN_COLS', 'InputError', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json', 'Screen',
-           'Representations', 'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory']
+__all__ = ['SCREEN_COLS', 'InputError', 'data_locations', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json',
+           'Screen', 'Representations', 'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory']
 
 # %% ../nbs/00_core.ipynb #cc67f218
 class InputError(ValueError):
     "Bad input from the user: the message names the file, column or value and what was expected"
 
 # %% ../nbs/00_core.ipynb #cf266759
-def data_root() -> Path|None:
-    "Folder holding the datasets: `$CELLREP_DATA`, else the nearest `shared/data` above the working directory or the package; None if neither exists"
+def data_locations() -> list:
+    "Where cellrep looks for datasets, in order: `$CELLREP_DATA` when set, else every `shared/data` above the working directory and above the installed package"
     env = os.environ.get('CELLREP_DATA')
-    if env: return Path(env).expanduser().resolve() if Path(env).expanduser().exists() else None
+    if env: return [Path(env).expanduser().resolve()]
     import cellrep
+    found = []
     for start in (Path.cwd().resolve(), Path(cellrep.__file__).resolve().parent):
-        for folder in (start, *start.parents):
-            cand = folder/'shared'/'data'
-            if cand.is_dir(): return cand
-    return None
+        found += [folder/'shared'/'data' for folder in (start, *start.parents)]
+    return list(dict.fromkeys(found))
+
+def data_root() -> Path|None:
+    "Folder holding the datasets: `$CELLREP_DATA`, else the nearest `shared/data` above the working directory or the package; None if none exists"
+    return next((p for p in data_locations() if p.is_dir()), None)
 
 # %% ../nbs/00_core.ipynb #0bb114b8
 def data_path(name:str, # dataset folder under the data root, e.g. 'lincs-a549'
+              required:bool=False, # raise an `InputError` saying where cellrep looked, instead of returning None
              ) -> Path|None:
-    "Path of dataset `name` under `data_root()`, or None when it is not there"
+    "Path of dataset `name` under `data_root()`, or None (or an `InputError` when `required`) when it is not there"
     root = data_root()
-    return root/name if root is not None and (root/name).exists() else None
+    if root is not None and (root/name).exists(): return root/name
+    if not required: return None
+    env = os.environ.get('CELLREP_DATA')
+    if root is not None: where = f"looked in {root/name} ({'$CELLREP_DATA' if env else 'the nearest shared/data folder'})"
+    elif env: where = f"$CELLREP_DATA={env} is not a folder"
+    else: where = f"$CELLREP_DATA is unset and no shared/data folder lies above {Path.cwd()} or the installed package"
+    raise InputError(f"dataset {name!r} not found: {where}; set CELLREP_DATA to the folder that holds {name}/")
 
 # %% ../nbs/00_core.ipynb #cbd5f347
 @contextmanager

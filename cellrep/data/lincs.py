@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.meta import delegates
-from ..core import InputError, Screen, data_path, data_root
+from ..core import InputError, Screen, data_path
 from .screen import read_index, screen_from_index
 
 # %% auto #0
@@ -27,9 +27,7 @@ def lincs_a549(path=None, # folder of the dataset; None: `data_path('lincs-a549'
                scaling='plate', # intensity scaling, see `screen_from_index`
                **kwargs) -> Screen:
     "Nucleus-centred crops of the LINCS A549 images with plate, well, compound, batch and mechanism labels"
-    if path is None:
-        path = data_path('lincs-a549')
-        if path is None: raise InputError(f"lincs-a549: dataset not found; looked for lincs-a549 in {data_root() or 'no data folder ($CELLREP_DATA unset, no shared/data above the working folder or the package)'}")
+    if path is None: path = data_path('lincs-a549', required=True)
     path = Path(path)
     if not (path/'index.csv').exists(): raise InputError(f"lincs-a549: {path/'index.csv'} not found; expected the dataset folder with index.csv")
     index = read_index(path/'index.csv')
