@@ -6,14 +6,52 @@ Docs: https://cellrep.github.io/cellrep/eval.profiling.html.md"""
 
 # %% ../../nbs/05c_eval.profiling.ipynb #a5759fba
 from __future__ import annotations
-import itertools
+import itertools, math
 import numpy as np, pandas as pd
 from scipy.spatial.distance import cdist
+from scipy.stats import false_discovery_control
+from fastcore.basics import AttrDict
+from fastcore.meta import delegates
 from copairs.map import average_precision, mean_average_precision
 from ..core import InputError, Representations
+from .stats import weighted_mean
 
 # %% auto #0
-__all__ = ['WELL_KEYS', 'well_profiles', 'treatment_map', 'mechanism_margins', 'mechanism_map', 'profiling_scores']
+__all__ = ['NORMALIZE_METHODS', 'WELL_KEYS', 'normalize_features', 'well_profiles', 'retrieval_test', 'retrieval',
+           'treatment_map', 'mechanism_margins', 'mechanism_map', 'profiling_scores', 'profiling_replicates']
+
+# %% ../../nbs/05c_eval.profiling.ipynb #4c4faf39
+NORMALIZE_METHODS = ('mad_robustize', 'standardize', 'robustize', 'spherize')
+
+def normalize_features(reps:Representations, # features with metadata (`is_control` and the `by` column)
+                       method:str='mad_robustize', # pycytominer `normalize` method, or None for no normalisation
+                       by:str='plate', # normalise each group of this column separately
+                      ) -> Representations:
+    "Features normalised per `by` group against that group's control crops with pycytominer"
+    import warnings
+    from pycytominer import normalize
+    if method is None: return reps
+    if method not in NORMALIZE_METHODS: raise InputError(f"normalize: method={method!r}, expected one of {NORMALIZE_METHODS} or None")
+    if by not in reps.meta.columns: raise InputError(f"normalize: metadata lacks column {by!r}")
+    feats = [f'f{i}' for i in range(reps.X.shape[1])]
+    X, flat = np.empty_like(reps.X), 0
+    for g, ix in reps.meta.groupby(by, sort=True).indices.items():
+        ctrl = reps.meta.is_control.to_numpy(bool)[ix]
+        if not ctrl.any(): raise InputError(f"normalize: {by} {g!r} has no control crops to normalise against")
+        df = pd.DataFrame(reps.X[ix], columns=feats).assign(Metadata_is_control=ctrl)
+        out = normalize(df, features=feats, meta_features=['Metadata_is_control'], samples='Metadata_is_control == True',
+                        method=method)[feats].to_numpy(np.float32, copy=True)
+        if method == 'mad_robustize':  # no spread on the controls: standardise (or centre) instead of dividing by 1e-18
+            c = reps.X[ix][ctrl]
+            med = np.median(c, 0)
+            zero = np.median(np.abs(c - med), 0) == 0
+            if zero.any():
+                sd = c[:, zero].std(0)
+                out[:, zero] = (reps.X[ix][:, zero] - med[zero])/np.where(sd > 0, sd, 1)
+                flat += int(zero.sum())
+        X[ix] = out
+    if flat: warnings.warn(f"normalize: {flat} feature x {by} combination(s) have no spread (MAD 0) on the controls: standardised with the controls' SD instead")
+    return Representations(X, reps.meta)
 
 # %% ../../nbs/05c_eval.profiling.ipynb #56daf2f0
 WELL_KEYS = ['plate', 'well', 'time_h']
@@ -38,18 +76,15 @@ def _profiles(reps, level, how):
     if level == 'crop': return reps
     raise InputError(f"profiling: level={level!r}, expected 'well' or 'crop'")
 
-def _check_design(meta, by, control, min_replicates):
+def _check_design(meta, by, control):
+    "Raise when the design has no controls; return the replicate wells per treatment and cell line"
     for c in (by, 'cell_line', 'plate', 'well'):
         if c not in meta.columns: raise InputError(f"profiling: metadata lacks column {c!r}")
     is_ctrl = meta[by] == control
     if not is_ctrl.any(): raise InputError(f"profiling: control {control!r} not found in column {by!r} (values: {sorted(meta[by].unique())[:8]})")
     no_ctrl = sorted(set(meta.cell_line) - set(meta.cell_line[is_ctrl]))
     if no_ctrl: raise InputError(f"profiling: no {control!r} wells in cell line(s) {no_ctrl}")
-    n_wells = meta[~is_ctrl].groupby(['cell_line', by]).apply(lambda d: len(d[['plate', 'well']].drop_duplicates()))
-    few = n_wells[n_wells < min_replicates]
-    if len(few):
-        raise InputError(f"profiling: too few replicate wells (need {min_replicates}): "
-                         + ', '.join(f"{t} in {cl} ({n})" for (cl, t), n in few.items()))
+    return meta[~is_ctrl].groupby(['cell_line', by]).apply(lambda d: len(d[['plate', 'well']].drop_duplicates()))
 
 def _centre(prof, by, control, center):
     if center is None: return prof.X
@@ -62,36 +97,109 @@ def _centre(prof, by, control, center):
         X[ix] -= np.median(prof.X[ctrl], axis=0)
     return X
 
+# %% ../../nbs/05c_eval.profiling.ipynb #dd805720
+def _ap_of_subsets(order, M, k):
+    "mAP of the chosen wells (rows of boolean `M`, `k` each) as queries against the others, with rankings `order`"
+    hits = M[:, order]                                 # N x n queries x (n-1) ranked candidates: positive or not
+    prec = np.cumsum(hits, axis=2)/np.arange(1, order.shape[1] + 1)
+    ap = (hits*prec).sum(2)/(k - 1)                    # AP of every well as a query of its subset
+    return (ap*M).sum(1)/k
+
+def retrieval_test(S, # n x n similarities of a treatment's k wells (the first k) and its m control wells
+                   k:int, # replicate wells of the treatment
+                   max_exact:int=20_000, # enumerate every relabelling up to this many
+                   n_perm:int=10_000, # random relabellings otherwise
+                   seed:int=0, # seed of the random relabellings
+                   chunk:int=2048, # relabellings scored at a time
+                  ) -> dict:
+    "Observed mAP of the first `k` wells against the rest, its label-permutation p-value and the smallest attainable one"
+    S = np.asarray(S, np.float64); n = len(S)
+    if k < 2 or n <= k: raise InputError(f"retrieval_test: {k} replicate(s) and {n - k} control(s); expected at least 2 and 1")
+    # each well's candidates in descending similarity (stable: copairs' order for ties)
+    order = np.array([[j for j in np.argsort(-S[q], kind='stable') if j != q] for q in range(n)])
+    obs_M = np.zeros((1, n), bool); obs_M[0, :k] = True
+    obs = float(_ap_of_subsets(order, obs_M, k)[0])
+    total = math.comb(n, k)
+    exact = total <= max_exact
+    if exact: subsets = np.array(list(itertools.combinations(range(n), k)))
+    else: subsets = np.sort(np.random.default_rng(seed).random((n_perm, n)).argsort(1)[:, :k], 1)
+    null = []
+    for i in range(0, len(subsets), chunk):
+        M = np.zeros((len(subsets[i:i+chunk]), n), bool)
+        np.put_along_axis(M, subsets[i:i+chunk], True, 1)
+        null.append(_ap_of_subsets(order, M, k))
+    ge = int((np.concatenate(null) >= obs - 1e-9).sum())
+    p = ge/total if exact else (ge + 1)/(n_perm + 1)
+    return dict(mAP=obs, p_value=p, min_p_value=1/total if exact else 1/(n_perm + 1), n_permutations=total if exact else n_perm)
+
 # %% ../../nbs/05c_eval.profiling.ipynb #6b24e109
-def treatment_map(reps:Representations, # crop-level features with metadata
-                  by:str='compound', # the column naming treatments
-                  control:str='DMSO', # the value of `by` that marks control wells
-                  level:str='well', # 'well': profiles are well aggregates; 'crop': the crops themselves
-                  how:str='median', # well aggregate, 'median' or 'mean'
-                  center:str|None='cell_line', # centre on the controls' median per 'cell_line', per 'plate' (and cell line), or None
-                  distance:str='cosine', # copairs similarity: 'cosine', 'correlation', 'euclidean', ...
-                  null_size:int=10_000, # permutations of the null distribution
-                  threshold:float=0.05, # retrieved when the corrected p-value is below it
-                  min_replicates:int=2, # replicate wells a treatment needs in each cell line
-                  seed:int=0, # seed of the null distribution
-                 ) -> pd.DataFrame:
-    "Per treatment and cell line: mAP of its replicates against controls, p-value, BH-corrected p-value, retrieved"
+def _cosine(X):
+    Z = X/np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+    return Z @ Z.T
+
+def retrieval(reps:Representations, # crop-level features with metadata
+              by:str='compound', # the column naming treatments
+              control:str='DMSO', # the value of `by` that marks control wells
+              level:str='well', # 'well': profiles are well aggregates; 'crop': the crops themselves
+              how:str='median', # well aggregate, 'median' or 'mean'
+              center:str|None='cell_line', # centre on the controls' median per 'cell_line', per 'plate' (and cell line), or None
+              distance:str='cosine', # copairs similarity: 'cosine', 'correlation', 'euclidean', ...
+              null_size:int=10_000, # random relabellings where there are more than `max_exact` (or copairs' null size)
+              threshold:float=0.05, # retrieved when the corrected p-value is below it
+              min_replicates:int=2, # replicate wells a treatment needs in a cell line; treatments with fewer are left out
+              pvalues:str='permutation', # 'permutation' (exact relabellings, see above) or 'copairs' (its null)
+              max_exact:int=20_000, # enumerate every relabelling up to this many
+              seed:int=0, # seed of the null distribution
+             ) -> AttrDict:
+    "Replicate retrieval against controls: `table` per treatment and cell line, `ap` per query, `notes` on what was left out"
+    if pvalues not in ('permutation', 'copairs'): raise InputError(f"profiling: pvalues={pvalues!r}, expected 'permutation' or 'copairs'")
     prof = _profiles(reps, level, how)
-    _check_design(prof.meta, by, control, min_replicates)
+    if pvalues == 'permutation' and (level != 'well' or distance != 'cosine'):
+        raise InputError("profiling: permutation p-values need level='well' and distance='cosine'; use pvalues='copairs'")
+    n_rep = _check_design(prof.meta, by, control)
+    few = n_rep[n_rep < min_replicates]
+    notes = [f"profiling: {t} in cell line {cl} left out of the mAP: {n} replicate well(s), {min_replicates} needed"
+             for (cl, t), n in few.items()]
+    keep = ~pd.MultiIndex.from_frame(prof.meta[['cell_line', by]]).isin(few.index)
+    if not (keep & (prof.meta[by] != control).to_numpy()).any():
+        raise InputError(f"profiling: too few replicate wells (need {min_replicates}): " + ', '.join(f"{t} in {cl} ({n})" for (cl, t), n in few.items()))
+    prof = prof[keep]
+    X = _centre(prof, by, control, center)
     meta = prof.meta[[by, 'cell_line']].astype(str).reset_index(drop=True)
     is_ctrl = (prof.meta[by] == control).to_numpy()
     meta['ref_index'] = np.where(is_ctrl, np.arange(len(meta)), -1)
     meta['well_id'] = (prof.meta.plate.astype(str) + '/' + prof.meta.well.astype(str)).to_numpy()
-    ap = average_precision(meta, _centre(prof, by, control, center), pos_sameby=[by, 'cell_line', 'ref_index'],
-                           pos_diffby=['well_id'], neg_sameby=['cell_line'], neg_diffby=[by, 'ref_index'],
-                           distance=distance, progress_bar=False)
-    res = mean_average_precision(ap[~is_ctrl], [by, 'cell_line'], null_size=null_size, threshold=threshold, seed=seed,
-                                 progress_bar=False)
-    n_rep = meta[~is_ctrl].groupby([by, 'cell_line']).well_id.nunique().rename('n_replicates').reset_index()
-    res = res.merge(n_rep, on=[by, 'cell_line']).rename(columns={'mean_average_precision': 'mAP'})
+    ap = average_precision(meta, X, pos_sameby=[by, 'cell_line', 'ref_index'], pos_diffby=['well_id'], neg_sameby=['cell_line'],
+                           neg_diffby=[by, 'ref_index'], distance=distance, progress_bar=False)
+    ap = ap[~is_ctrl].assign(plate=prof.meta.plate.to_numpy()[~is_ctrl], well=prof.meta.well.to_numpy()[~is_ctrl])
+    if pvalues == 'copairs':
+        res = mean_average_precision(ap, [by, 'cell_line'], null_size=null_size, threshold=threshold, seed=seed, progress_bar=False)
+        res = res.rename(columns={'mean_average_precision': 'mAP'}).assign(min_p_value=1/(null_size + 1))
+    else:
+        rows = []
+        for (cl, t), ix in meta[~is_ctrl].groupby(['cell_line', by]).indices.items():
+            q = np.flatnonzero(~is_ctrl)[ix]
+            c = np.flatnonzero(is_ctrl & (meta.cell_line == cl).to_numpy())
+            r = retrieval_test(_cosine(X[np.r_[q, c]]), len(q), max_exact, null_size, seed)
+            rows.append({by: t, 'cell_line': cl, **r})
+        res = pd.DataFrame(rows)
+        res['corrected_p_value'] = false_discovery_control(res.p_value, method='bh')
+    n = meta[~is_ctrl].groupby([by, 'cell_line']).well_id.nunique().rename('n_replicates').reset_index()
+    res = res.merge(n, on=[by, 'cell_line'])
     res['retrieved'] = res.corrected_p_value < threshold
-    return res[['cell_line', by, 'n_replicates', 'mAP', 'p_value', 'corrected_p_value', 'retrieved']].sort_values(
-        ['cell_line', by], ignore_index=True)
+    res['underpowered'] = res.min_p_value >= threshold
+    notes += [f"profiling: {r[by]} in cell line {r.cell_line} cannot be retrieved at any mAP: its smallest attainable p-value "
+              f"is {r.min_p_value:.3f} ({r.n_replicates} replicate wells)" for _, r in res[res.underpowered].iterrows()]
+    table = res[['cell_line', by, 'n_replicates', 'mAP', 'p_value', 'min_p_value', 'corrected_p_value', 'retrieved', 'underpowered']]
+    return AttrDict(table=table.sort_values(['cell_line', by], ignore_index=True), notes=notes,
+                    ap=ap[['cell_line', by, 'plate', 'well', 'average_precision']].reset_index(drop=True))
+
+# %% ../../nbs/05c_eval.profiling.ipynb #baf9d1f0
+@delegates(retrieval)
+def treatment_map(reps:Representations, # crop-level features with metadata
+                  **kwargs) -> pd.DataFrame:
+    "Per treatment and cell line: mAP of its replicates against controls, p-value, BH-corrected p-value, retrieved"
+    return retrieval(reps, **kwargs).table
 
 # %% ../../nbs/05c_eval.profiling.ipynb #266e8b6a
 def mechanism_margins(reps:Representations, # crop-level features with metadata
@@ -104,7 +212,7 @@ def mechanism_margins(reps:Representations, # crop-level features with metadata
     "For every same-mechanism pair of treatments per cell line: D(S1,S2), D(S1,C), D(S2,C), the relative margin and whether the pair is closer"
     prof = well_profiles(reps, how)
     if mechanism not in prof.meta.columns: raise InputError(f"mechanism_margins: metadata lacks column {mechanism!r} (constant within wells)")
-    _check_design(prof.meta, by, control, 1)
+    _check_design(prof.meta, by, control)
     rows = []
     for cl, d in prof.meta.groupby('cell_line', sort=True):
         D = lambda a, b: float(np.median(cdist(prof.X[d.index[d[by] == a]], prof.X[d.index[d[by] == b]], metric)))
@@ -132,7 +240,7 @@ def mechanism_map(reps:Representations, # crop-level features with metadata
     "Per mechanism (with two or more treatments) and cell line: mAP of retrieving same-mechanism wells of other treatments"
     prof = well_profiles(reps, how)
     if mechanism not in prof.meta.columns: raise InputError(f"mechanism_map: metadata lacks column {mechanism!r} (constant within wells)")
-    _check_design(prof.meta, by, control, 1)
+    _check_design(prof.meta, by, control)
     X = _centre(prof, by, control, center)
     keep = (prof.meta[by] != control).to_numpy()
     meta = prof.meta.loc[keep, [by, 'cell_line', mechanism]].astype(str).reset_index(drop=True)
@@ -153,19 +261,35 @@ def profiling_scores(reps:Representations, # crop-level features with metadata
                      mechanism:str='mechanism', # column of known mechanisms; its metrics are skipped when absent
                      null_size:int=10_000, # permutations of the null distributions
                      seed:int=0, # seed of the null distributions
-                     **kwargs, # passed to `treatment_map`
-                    ) -> pd.DataFrame:
-    "Tidy rows (task, cell_line, metric, value): fraction retrieved and mean mAP, plus mechanism agreement when known"
-    tm = treatment_map(reps, by, control, null_size=null_size, seed=seed, **kwargs)
+                     **kwargs, # passed to `retrieval`
+                    ) -> AttrDict:
+    "Tidy `scores` (task, cell_line, metric, value): fraction retrieved, mean mAP, mechanism agreement; `retrieval`; `notes`"
+    ret = retrieval(reps, by, control, null_size=null_size, seed=seed, **kwargs)
+    tm, notes = ret.table, list(ret.notes)
     per = [tm.groupby('cell_line').retrieved.mean().rename('fraction_retrieved'), tm.groupby('cell_line').mAP.mean().rename('mean_mAP')]
     if mechanism in reps.meta.columns:
         mk = {k: kwargs[k] for k in ('how', 'center', 'distance', 'threshold') if k in kwargs}
-        mech = mechanism_map(reps, by, control, mechanism, null_size=null_size, seed=seed, **mk)
-        mm = mechanism_margins(reps, by, control, mechanism, how=kwargs.get('how', 'median'))
-        per += [mech.groupby('cell_line').mAP.mean().rename('mechanism_mAP'),
-                mech.groupby('cell_line').retrieved.mean().rename('fraction_mechanisms_retrieved'),
-                mm.groupby('cell_line').closer.mean().rename('fraction_pairs_closer'),
-                mm.groupby('cell_line').margin.mean().rename('mean_pair_margin')]
+        try:
+            mech = mechanism_map(reps, by, control, mechanism, null_size=null_size, seed=seed, **mk)
+            mm = mechanism_margins(reps, by, control, mechanism, how=kwargs.get('how', 'median'))
+            per += [mech.groupby('cell_line').mAP.mean().rename('mechanism_mAP'),
+                    mm.groupby('cell_line').closer.mean().rename('fraction_pairs_closer'),
+                    mm.groupby('cell_line').margin.mean().rename('mean_pair_margin')]
+        except InputError as e: notes.append(f"profiling: mechanism metrics skipped ({e})")
     wide = pd.concat(per, axis=1)
     tidy = wide.rename_axis('cell_line').reset_index().melt('cell_line', var_name='metric', value_name='value')
-    return tidy.assign(task='profiling')[['task', 'cell_line', 'metric', 'value']].astype({'value': float})
+    return AttrDict(scores=tidy.assign(task='profiling')[['task', 'cell_line', 'metric', 'value']].astype({'value': float}),
+                    retrieval=ret, notes=notes)
+
+# %% ../../nbs/05c_eval.profiling.ipynb #72bebb76
+def profiling_replicates(ap:pd.DataFrame, # per query well: `cell_line`, the treatment column, `average_precision` (`retrieval(...).ap`)
+                         w, # R x len(ap) weights of the query wells
+                         by:str='compound', # the column naming treatments
+                        ) -> dict:
+    "Mean mAP per cell line under every row of weights: {(cell_line, 'mean_mAP'): R-vector}"
+    w = np.atleast_2d(np.asarray(w, np.float64))
+    out = {}
+    for cl, d in ap.groupby('cell_line', sort=True):
+        maps = [weighted_mean(g.average_precision.to_numpy(), w[:, g.index]) for _, g in d.groupby(by, sort=True)]
+        out[(cl, 'mean_mAP')] = np.mean(maps, axis=0)
+    return out
