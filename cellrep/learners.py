@@ -82,23 +82,26 @@ def paper_adam(params, # parameters, or the parameter groups a fastai splitter g
 def _model_device(model): return next(model.parameters()).device
 
 class RunRecord(Callback):
-    "Per-epoch losses, wall time, training images/s and peak memory into `learn.record`"
+    "Per-epoch losses, optimizer steps, wall time, training images/s and peak memory into `learn.record`"
     order = 55
     def before_fit(self):
         self.device = _model_device(self.learn.model)
         self.learn.record = dict(epochs=self.n_epoch, epochs_run=0, stopped_early=False, device=str(self.device),
                                  seconds=0., peak_memory=0, train_loss=[], valid_loss=[], seconds_per_epoch=[],
-                                 train_seconds=[], train_images=[], peak_memory_per_epoch=[], metrics={})
+                                 train_seconds=[], train_images=[], steps_per_epoch=[], peak_memory_per_epoch=[],
+                                 metrics={})
 
     def before_epoch(self):
         synchronize(self.device); reset_peak_memory(self.device)
-        self.sums = {True: [0., 0], False: [0., 0]}
+        self.sums, self.steps = {True: [0., 0], False: [0., 0]}, 0
         self.start = time.perf_counter()
 
     def before_train(self): self.train_start = time.perf_counter()
     def after_train(self):
         synchronize(self.device)
         self.train_seconds = time.perf_counter() - self.train_start
+
+    def after_step(self): self.steps += 1  # every optimizer step, the extra crop groups of multi-crop included
 
     def after_loss(self):
         n = find_bs(self.learn.yb)
@@ -111,11 +114,13 @@ class RunRecord(Callback):
         r['train_loss'].append(float(tl)/tn if tn else float('nan')); r['valid_loss'].append(float(vl)/vn if vn else float('nan'))
         r['seconds_per_epoch'].append(time.perf_counter() - self.start)
         r['train_seconds'].append(getattr(self, 'train_seconds', float('nan'))); r['train_images'].append(tn)
+        r.setdefault('steps_per_epoch', []).append(self.steps)
         r['peak_memory_per_epoch'].append(peak_memory(self.device))
         rec = getattr(self.learn, 'recorder', None)
         if rec is not None and rec.values:
             for name, v in zip(rec.metric_names[3:-1], rec.values[-1][2:]): r['metrics'].setdefault(name, []).append(float(v))
-        r.update(epochs_run=len(r['train_loss']), seconds=sum(r['seconds_per_epoch']), peak_memory=max(r['peak_memory_per_epoch']),
+        r.update(epochs_run=len(r['train_loss']), seconds=sum(r['seconds_per_epoch']), steps=sum(r['steps_per_epoch']),
+                 peak_memory=max(r['peak_memory_per_epoch']),
                  final_train_loss=r['train_loss'][-1], final_valid_loss=r['valid_loss'][-1],
                  train_images_per_s=sum(r['train_images'])/sum(r['train_seconds']))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools, warnings
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
-from fastcore.basics import store_attr
+from fastcore.basics import store_attr, AttrDict
 from sklearn.metrics import silhouette_score, davies_bouldin_score, adjusted_rand_score
 from ..core import InputError, Representations, Screen
 from .distance import summarise, setup_frame
@@ -17,7 +17,7 @@ from .distance import summarise, setup_frame
 # %% auto #0
 __all__ = ['PAPER_GRID', 'MIN_POINTS', 'SMALL_DATA', 'CLUSTER_METRICS', 'fit_grid', 'knn_graph', 'partition_scores',
            'select_partition', 'ClusterGrid', 'cluster_grid', 'cluster_scores', 'clustering_scores',
-           'plot_cluster_counts', 'plot_clusters']
+           'cluster_replicates', 'plot_cluster_counts', 'plot_clusters']
 
 # %% ../../nbs/05b_eval.cluster.ipynb #40089fa7
 PAPER_GRID = tuple(range(10, 151, 10))
@@ -165,18 +165,41 @@ def clustering_scores(reps:Representations, # features with metadata of one or m
                       truth:str='mechanism', # metadata column of known groups for the adjusted Rand index; skipped when absent
                       by:str='cell_line', # the column whose groups are clustered separately
                       **kwargs, # passed to `cluster_grid`
-                     ) -> pd.DataFrame:
-    "Tidy rows (task, cell_line, metric, value) of the selected partition of every cell line"
+                     ) -> AttrDict:
+    "Tidy `scores` (task, cell_line, metric, value) of the selected partition of every cell line, and its `points`"
+    from sklearn.metrics import silhouette_samples
     if by not in reps.meta.columns: raise InputError(f"clustering: metadata has no column {by!r}")
-    rows = []
+    rows, points = [], []
     for name, ix in reps.meta.groupby(by, sort=True).indices.items():
         cg = cluster_grid(reps.X[ix], grid, seed, **kwargs)
         best = cg.selected
+        emb, labels = cg.best
         vals = {m: float(best[m]) for m in CLUSTER_METRICS}
         if truth is not None and truth in reps.meta.columns:
-            vals[f'ari_{truth}'] = adjusted_rand_score(pd.factorize(reps.meta[truth].iloc[ix])[0], cg.best[1])
+            vals[f'ari_{truth}'] = adjusted_rand_score(pd.factorize(reps.meta[truth].iloc[ix])[0], labels)
         rows += [dict(task='clustering', cell_line=name, metric=m, value=v) for m,v in vals.items()]
-    return pd.DataFrame(rows)
+        sil = np.full(len(ix), np.nan)
+        kept = labels >= 0
+        if 2 <= len(np.unique(labels[kept])) < kept.sum(): sil[kept] = silhouette_samples(emb[kept], labels[kept])
+        points.append(pd.DataFrame(dict(row=ix, cell_line=name, label=labels, silhouette=sil,
+                                        **({truth: reps.meta[truth].to_numpy()[ix]} if truth in reps.meta.columns else {}))))
+    return AttrDict(scores=pd.DataFrame(rows), points=pd.concat(points, ignore_index=True))
+
+# %% ../../nbs/05b_eval.cluster.ipynb #6291134f
+def cluster_replicates(points:pd.DataFrame, # `clustering_scores(...).points`
+                       w, # R x len(points) weights
+                       truth:str='mechanism', # the known-group column for the adjusted Rand index (skipped when absent)
+                      ) -> dict:
+    "Silhouette, % not noise and ARI per cell line under every row of weights: {(cell_line, metric): R-vector}"
+    from cellrep.eval.stats import weighted_mean, weighted_ari
+    w = np.atleast_2d(np.asarray(w, np.float64))
+    out = {}
+    for cl, ix in points.groupby('cell_line', sort=True).indices.items():
+        p, wc = points.iloc[ix], w[:, ix]
+        out[(cl, 'silhouette')] = weighted_mean(p.silhouette.to_numpy(), wc)
+        out[(cl, 'pct_not_noise')] = 100*weighted_mean((p.label >= 0).to_numpy(float), wc)
+        if truth in p.columns: out[(cl, f'ari_{truth}')] = weighted_ari(p[truth].to_numpy(), p.label.to_numpy(), wc)
+    return out
 
 # %% ../../nbs/05b_eval.cluster.ipynb #b74b5460
 def plot_cluster_counts(scores, # tidy clustering rows with learner and setting columns, or a dict of them keyed by (learner, setting)

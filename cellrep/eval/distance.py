@@ -15,8 +15,8 @@ from fastcore.meta import delegates
 from ..core import InputError, Representations
 
 # %% auto #0
-__all__ = ['DISTANCE_METRICS', 'median_distance', 'pair_sample', 'drug_distances', 'distance_scores', 'mad', 'summarise',
-           'setup_frame', 'setup_axes', 'plot_distances']
+__all__ = ['DISTANCE_METRICS', 'median_distance', 'pair_sample', 'drug_distances', 'distance_scores', 'distance_replicates',
+           'mad', 'summarise', 'setup_frame', 'setup_axes', 'plot_distances']
 
 # %% ../../nbs/05_eval.distance.ipynb #c3dd8365
 DISTANCE_METRICS = ('euclidean', 'cosine', 'correlation')
@@ -145,6 +145,29 @@ def distance_scores(reps:Representations, # features of one or more cell lines
     return AttrDict(scores=pd.concat([r.scores for r in res.values()], ignore_index=True),
                     samples=pd.concat([r.samples for r in res.values()], ignore_index=True),
                     rows={cl: r.rows for cl,r in res.items()})
+
+# %% ../../nbs/05_eval.distance.ipynb #18e202e0
+def distance_replicates(reps:Representations, # features of the test crops, one or more cell lines
+                        pair:tuple, # the two drugs (S1, S2)
+                        control:str, # the control compound
+                        unit, # resampling unit (a column index of `W`) of every row of `reps`
+                        W, # R x n_units bootstrap weights (row 0: all ones)
+                        bins:int=4096, # histogram bins
+                       ) -> dict:
+    "D_pair, D_S1_C, D_S2_C and d per cell line under every row of weights: {(cell_line, metric): R-vector}"
+    from cellrep.eval.stats import pair_histograms, weighted_median
+    unit, W = np.asarray(unit), np.atleast_2d(np.asarray(W, np.float64))
+    out = {}
+    for cl in sorted(reps.meta.cell_line.unique()):
+        rows = {name: _rows_of(reps.meta, name, cl) for name in (*pair, control)}
+        D = {}
+        for a, b, key in ((pair[0], pair[1], 'D_pair'), (pair[0], control, 'D_S1_C'), (pair[1], control, 'D_S2_C')):
+            H, edges, ua, ub = pair_histograms(reps.X[rows[a]], reps.X[rows[b]], unit[rows[a]], unit[rows[b]], bins)
+            D[key] = weighted_median(H, edges, W[:, ua], W[:, ub])
+        hat = (D['D_S1_C'] + D['D_S2_C'])/2
+        D['d'] = (hat - D['D_pair'])/hat
+        out.update({(cl, k): v for k, v in D.items()})
+    return out
 
 # %% ../../nbs/05_eval.distance.ipynb #e48c5cf5
 def mad(x) -> float:

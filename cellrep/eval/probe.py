@@ -19,7 +19,7 @@ from .distance import mad, summarise, setup_frame, setup_axes
 
 # %% auto #0
 __all__ = ['PROBE_SCORES', 'PROBE_HEADS', 'SPLITS', 'binary_scores', 'fresh_head', 'StackedHeads', 'hparam_grid', 'fit_heads',
-           'predict_proba', 'carve_valid', 'probe_scores', 'plot_probe']
+           'predict_proba', 'carve_valid', 'probe_scores', 'probe_replicates', 'plot_probe']
 
 # %% ../../nbs/05a_eval.probe.ipynb #8f54997d
 PROBE_SCORES = ['accuracy', 'precision', 'recall', 'roc_auc']
@@ -202,7 +202,7 @@ def probe_scores(reps:Representations, # frozen features with metadata (`cell_li
                  valid_frac:float=0.1, # share of training wells made validation when `split` has no 'valid' rows
                  device='cpu', # where to train ('auto' for a GPU when there is one)
                 ) -> AttrDict:
-    "Drug-vs-control probe tuned on validation data and scored per cell line on the test rows"
+    "Drug-vs-control probe tuned on validation data and scored per cell line on the test rows (with their `predictions`)"
     if select not in PROBE_SCORES: raise InputError(f"probe_scores: select={select!r}, expected one of {PROBE_SCORES}")
     grid = hparam_grid() if grid is None else grid.reset_index(drop=True)
     split = _check_split(split, len(reps))
@@ -222,8 +222,21 @@ def probe_scores(reps:Representations, # frozen features with metadata (`cell_li
     scores = pd.concat([binary_scores(y[test][cell_lines == cl], p[cell_lines == cl]).assign(cell_line=cl)
                         for cl in sorted(set(cell_lines))])
     scores = scores.melt('cell_line', PROBE_SCORES, var_name='metric').assign(task='classification')
+    predictions = pd.DataFrame(dict(row=np.flatnonzero(test), cell_line=cell_lines, y=y[test], p=p))
     return AttrDict(grid=table, selected=table.loc[best], scores=scores[['task', 'cell_line', 'metric', 'value']],
-                    head=heads.head(best), mean=mean, std=std, split=split)
+                    head=heads.head(best), mean=mean, std=std, split=split, predictions=predictions)
+
+# %% ../../nbs/05a_eval.probe.ipynb #8c7eda2b
+def probe_replicates(predictions:pd.DataFrame, # `probe_scores(...).predictions`: cell_line, y, p per test row
+                     w, # R x len(predictions) weights
+                    ) -> dict:
+    "The probe's scores per cell line under every row of weights: {(cell_line, metric): R-vector}"
+    from cellrep.eval.stats import weighted_binary
+    w = np.atleast_2d(np.asarray(w, np.float64))
+    out = {}
+    for cl, ix in predictions.groupby('cell_line', sort=True).indices.items():
+        for m, v in weighted_binary(predictions.y.to_numpy()[ix], predictions.p.to_numpy()[ix], w[:, ix]).items(): out[(cl, m)] = v
+    return out
 
 # %% ../../nbs/05a_eval.probe.ipynb #2ceb97cd
 def plot_probe(scores, # `scores` of `probe_scores`: one frame, or a dict of them keyed by (learner, setting)
