@@ -154,7 +154,7 @@ def distance_replicates(reps:Representations, # features of the test crops, one 
                         W, # R x n_units bootstrap weights (row 0: all ones)
                         bins:int=4096, # histogram bins
                        ) -> dict:
-    "D_pair, D_S1_C, D_S2_C and d per cell line under every row of weights: {(cell_line, metric): R-vector}"
+    "D_pair, D_S1_C, D_S2_C and d per cell line under every row of weights (row 0 of ones: exact): {(cell_line, metric): R-vector}"
     from cellrep.eval.stats import pair_histograms, weighted_median
     unit, W = np.asarray(unit), np.atleast_2d(np.asarray(W, np.float64))
     out = {}
@@ -164,6 +164,7 @@ def distance_replicates(reps:Representations, # features of the test crops, one 
         for a, b, key in ((pair[0], pair[1], 'D_pair'), (pair[0], control, 'D_S1_C'), (pair[1], control, 'D_S2_C')):
             H, edges, ua, ub = pair_histograms(reps.X[rows[a]], reps.X[rows[b]], unit[rows[a]], unit[rows[b]], bins)
             D[key] = weighted_median(H, edges, W[:, ua], W[:, ub])
+            if (W[0] == 1).all(): D[key][0] = median_distance(reps.X[rows[a]], reps.X[rows[b]])  # the estimate: exact
         hat = (D['D_S1_C'] + D['D_S2_C'])/2
         D['d'] = (hat - D['D_pair'])/hat
         out.update({(cl, k): v for k, v in D.items()})
