@@ -6,15 +6,21 @@ Docs: https://cellrep.github.io/cellrep/features.html.md"""
 
 # %% ../nbs/02a_features.ipynb #02afc2f3
 from __future__ import annotations
-import time, warnings
+import hashlib, json, os, time, warnings
+from pathlib import Path
 import numpy as np, pandas as pd, torch
 from scipy import ndimage
 from skimage.filters import threshold_otsu
 from sklearn.decomposition import PCA
-from .core import InputError, Screen, Representations
+from skimage.feature import peak_local_max
+from skimage.segmentation import watershed
+from joblib import Parallel, delayed
+from fastprogress.fastprogress import progress_bar
+from .core import InputError, Screen, Representations, atomic_path, save_json, load_json
 
 # %% auto #0
-__all__ = ['TRIVIAL_FEATURES', 'trivial_features', 'fit_rows', 'pixel_features']
+__all__ = ['TRIVIAL_FEATURES', 'CP_MEASURES', 'GRANULARITY', 'trivial_features', 'fit_rows', 'pixel_features', 'centre_object',
+           'cp_functions', 'measure_object', 'cellprofiler_features']
 
 # %% ../nbs/02a_features.ipynb #bce5b4be
 TRIVIAL_FEATURES = ('mean', 'median', 'foreground', 'n_objects')
@@ -81,4 +87,203 @@ def pixel_features(screen:Screen, # the crops
     X = np.concatenate([pca.transform(_flat(screen, slice(i, i + bs))) for i in range(0, len(screen), bs)])
     reps = Representations(X, screen.meta)
     reps.names, reps.pca, reps.fit_rows, reps.seconds = [f'PC{i+1}' for i in range(k)], pca, rows, time.perf_counter() - start
+    return reps
+
+# %% ../nbs/02a_features.ipynb #1e296637
+def _pick(lab, max_dist):
+    "Label under the centre pixel ('centre'), else of the labelled pixel nearest to it within `max_dist` ('nearest'), else 0 ('crop')"
+    cy, cx = lab.shape[0]//2, lab.shape[1]//2
+    if lab[cy, cx]: return int(lab[cy, cx]), 'centre'
+    ys, xs = np.nonzero(lab)
+    if len(ys):
+        d2 = (ys - cy)**2 + (xs - cx)**2
+        i = d2.argmin()
+        if d2[i] <= max_dist**2: return int(lab[ys[i], xs[i]]), 'nearest'
+    return 0, 'crop'
+
+def _declump(obj, min_distance):
+    "Label image of `obj` split by a watershed of its distance transform from the transform's (smoothed) peaks"
+    dist = ndimage.distance_transform_edt(obj)
+    peaks = peak_local_max(ndimage.gaussian_filter(dist, 1), min_distance=min_distance, labels=obj.astype(np.int32), exclude_border=False)
+    if len(peaks) < 2: return obj.astype(np.int32)
+    markers = np.zeros(obj.shape, np.int32)
+    markers[tuple(peaks.T)] = np.arange(1, len(peaks) + 1)
+    return watershed(-dist, markers, mask=obj)
+
+def centre_object(img:np.ndarray, # H x W nuclear channel in [0, 1]
+                  threshold:float=None, # foreground threshold (None: Otsu's threshold of `img`)
+                  labels:np.ndarray=None, # H x W label image or boolean mask to use instead of thresholding `img`
+                  min_area:int=16, # smaller components are ignored (pixels)
+                  max_dist:float=None, # farthest an object's nearest pixel may lie from the centre (None: a quarter of the crop side)
+                  declump:bool=True, # split touching nuclei by a watershed (only when segmenting `img`, not given `labels`)
+                  min_distance:int=5, # smallest distance between the centres of two nuclei split apart (pixels)
+                 ) -> tuple:
+    "The object at the crop centre: (H x W boolean mask, 'centre' | 'nearest' | 'crop'), the whole crop when none is near"
+    if labels is None: lab = ndimage.label(ndimage.binary_fill_holes(img > (threshold_otsu(img) if threshold is None else threshold)))[0]
+    else: lab = ndimage.label(labels)[0] if labels.dtype == bool else np.asarray(labels)
+    lab = np.where(np.bincount(lab.ravel())[lab] < min_area, 0, lab)
+    max_dist = min(lab.shape)/4 if max_dist is None else max_dist
+    k, how = _pick(lab, max_dist)
+    if not k: return np.ones(lab.shape, bool), how
+    obj = lab == k
+    if declump and labels is None:
+        parts = _declump(obj, min_distance)
+        obj = parts == (_pick(parts, max_dist)[0] or 1)
+    return obj, how
+
+# %% ../nbs/02a_features.ipynb #03eac067
+CP_MEASURES = ('sizeshape', 'intensity', 'texture', 'granularity')
+GRANULARITY = dict(subsample_size=0.5, image_sample_size=0.5, element_size=4, granular_spectrum_length=8)
+_FUNCS = {}
+
+def cp_functions(accelerated:bool=True, # cp-measure's numba kernels where numba is installed
+                ) -> dict:
+    "cp-measure's core measurement functions by name (`sizeshape`, `feret`, `intensity`, `texture`, `granularity`, ...)"
+    if accelerated not in _FUNCS:
+        import cp_measure
+        from cp_measure.bulk import get_core_measurements
+        from cp_measure._detect import HAS_NUMBA
+        before = getattr(cp_measure, '_ACCELERATOR', None)
+        cp_measure.set_accelerator('numba' if accelerated and HAS_NUMBA else None)
+        try: _FUNCS[accelerated] = get_core_measurements(sanitize=False)  # labels are 0/1: contiguous
+        finally: cp_measure.set_accelerator(before)
+    return _FUNCS[accelerated]
+
+# %% ../nbs/02a_features.ipynb #184a7fa1
+def _texture_name(k, compartment, ch):
+    name, scale = k.split('_', 1)  # 'Contrast', '3_00_256'
+    return f'{compartment}_Texture_{name}_{ch}_{scale}'
+
+def measure_object(mask:np.ndarray, # H x W boolean mask of the object
+                   pixels:np.ndarray, # C x H x W intensities in [0, 1]
+                   channels=('DNA',), # one name per channel
+                   measures=CP_MEASURES, # which of `CP_MEASURES` to compute
+                   compartment:str='Nuclei', # prefix of the feature names
+                   texture_scale:int=3, # Haralick co-occurrence distance (pixels)
+                   granularity:dict=None, # `get_granularity` parameters (None: `GRANULARITY`)
+                   accelerated:bool=True, # cp-measure's numba kernels
+                  ) -> dict:
+    "CellProfiler measurements of one object, {name: value}, named in CellProfiler's convention"
+    f, lab, out = cp_functions(accelerated), mask.astype(np.int32), {}
+    if 'sizeshape' in measures:
+        for k, v in {**f['sizeshape'](lab, None), **f['feret'](lab, None)}.items(): out[f'{compartment}_AreaShape_{k}'] = v[0]
+    for c, ch in enumerate(channels):
+        pix = np.asarray(pixels[c], np.float64)
+        if 'intensity' in measures: out.update({f'{compartment}_{k}_{ch}': v[0] for k, v in f['intensity'](lab, pix).items()})
+        if 'texture' in measures:
+            out.update({_texture_name(k, compartment, ch): v[0] for k, v in f['texture'](lab, pix, scale=texture_scale).items()})
+        if 'granularity' in measures:
+            out.update({f'{compartment}_{k}_{ch}': v[0] for k, v in f['granularity'](lab, pix, **(granularity or GRANULARITY)).items()})
+    return out
+
+# %% ../nbs/02a_features.ipynb #4e1e30fb
+_EXCLUDED = ('_AreaShape_Center_', '_AreaShape_BoundingBox', '_AreaShape_SpatialMoment_', '_Location_',
+             '_AreaShape_NormalizedMoment_0_0', '_AreaShape_NormalizedMoment_0_1', '_AreaShape_NormalizedMoment_1_0')
+
+def _cp_chunk(crops, max_value, labels, threshold, p):
+    "Segment and measure a chunk of integer crops: (names, N x F measurements, object source per crop)"
+    rows, objects = [], []
+    for i, crop in enumerate(crops):
+        pixels = crop.astype(np.float32)/max_value
+        mask, how = centre_object(pixels[0], threshold, None if labels is None else labels[i], p['min_area'], p['max_dist'],
+                                  p['declump'], p['min_distance'])
+        rows.append(measure_object(mask, pixels, p['channels'], p['measures'], p['compartment'], p['texture_scale'], p['granularity']))
+        objects.append(how)
+    names = list(rows[0])
+    return names, np.array([[r[k] for k in names] for r in rows], dtype=np.float64), objects
+
+# %% ../nbs/02a_features.ipynb #77bfe4cf
+def _features_key(screen, masks, p) -> str:
+    "Hash of the crops' bytes (and the masks'), their shape and type, and the parameters"
+    h = hashlib.sha256(json.dumps(dict(p, shape=list(screen.crops.shape), dtype=str(screen.crops.dtype)), sort_keys=True).encode())
+    for arr in (screen.crops.numpy(), masks):
+        if arr is None: continue
+        for i in range(0, len(arr), 4096): h.update(np.ascontiguousarray(arr[i:i+4096]).tobytes())
+    return h.hexdigest()[:20]
+
+def _check_masks(masks, screen):
+    if masks is None: return None
+    masks = np.asarray(masks)
+    want = (len(screen), *screen.crops.shape[2:])
+    if masks.shape != want: raise InputError(f"cellprofiler_features: masks of shape {masks.shape}; expected N x H x W = {want}, one label image per crop")
+    if masks.dtype != bool and masks.dtype.kind not in 'iu': raise InputError(f"cellprofiler_features: masks of dtype {masks.dtype}; expected integer labels or booleans")
+    return masks
+
+# %% ../nbs/02a_features.ipynb #cb8d55d5
+def _select(X, names, objects, what, na_cutoff):
+    "Drop position and undefined features, features non-finite in more than `na_cutoff` of the crops, and constant ones"
+    n, names = len(X), np.asarray(names)
+    excluded = np.array([any(e in nm for e in _EXCLUDED) for nm in names], dtype=bool)
+    bad = ~np.isfinite(X)
+    drop_na = ~excluded & (bad.mean(0) > na_cutoff)
+    keep = ~excluded & ~drop_na
+    X = X[:, keep].copy()
+    fill = bad[:, keep]
+    if fill.any():  # rare undefined values (e.g. texture of an object thinner than the texture scale): the feature's median
+        X[fill] = np.broadcast_to(np.nanmedian(np.where(fill, np.nan, X), 0), X.shape)[fill]
+        warnings.warn(f"{what}: {int(fill.any(1).sum())} of {n} crops had non-finite values in {int(fill.any(0).sum())} feature(s) "
+                      f"(e.g. {names[keep][fill.any(0)][0]}); replaced by the feature's median over the screen")
+    if drop_na.any(): warnings.warn(f"{what}: dropped {int(drop_na.sum())} feature(s) non-finite in more than {na_cutoff:.0%} of the {n} crops, e.g. {names[drop_na][0]}")
+    n_crop = int((np.asarray(objects) == 'crop').sum())
+    if n_crop: warnings.warn(f"{what}: {n_crop} of {n} crops have no object near the centre; they are measured on the whole crop (reps.objects == 'crop')")
+    const = X.max(0) == X.min(0)
+    kept = names[keep]
+    dropped = dict(position=names[excluded].tolist(), non_finite=names[drop_na].tolist(), constant=kept[const].tolist())
+    return X[:, ~const], kept[~const].tolist(), dropped
+
+# %% ../nbs/02a_features.ipynb #514b2075
+def cellprofiler_features(screen:Screen, # the crops
+                          masks=None, # N x H x W label images or boolean masks, one per crop (None: segment the first channel)
+                          threshold:float=None, # foreground threshold in [0, 1] (None: Otsu of the first channel over a sample of crops)
+                          measures=CP_MEASURES, # which of `CP_MEASURES` to compute
+                          min_area:int=16, # smaller components are not objects (pixels)
+                          max_dist:float=None, # farthest an object may lie from the centre (None: a quarter of the crop side)
+                          declump:bool=True, # split touching nuclei by a watershed
+                          min_distance:int=5, # smallest distance between the centres of two nuclei split apart (pixels)
+                          texture_scale:int=3, # Haralick co-occurrence distance (pixels)
+                          granularity:dict=None, # `get_granularity` parameters (None: `GRANULARITY`)
+                          compartment:str='Nuclei', # prefix of the feature names
+                          na_cutoff:float=0.05, # features non-finite in more than this fraction of the crops are dropped (pycytominer's default)
+                          n_jobs:int=None, # worker processes (None: all cores for more than 2,000 crops, else 1)
+                          chunk:int=256, # crops per task
+                          cache=True, # True: cache under `cache_dir()`; a folder: cache there; False: no cache
+                          progress:bool=False, # show a progress bar
+                          seed:int=0, # seed of the sample the threshold is computed on
+                         ) -> Representations:
+    "CellProfiler features (cp-measure) of the object at each crop's centre: size/shape, and intensity, texture, granularity per channel"
+    from cellrep.data.screen import cache_dir  # here: the worker processes need not import fastai
+    start, what = time.perf_counter(), 'cellprofiler_features'
+    if not len(screen): raise InputError(f"{what}: the screen has no crops")
+    measures = [measures] if isinstance(measures, str) else list(measures)
+    unknown = [m for m in measures if m not in CP_MEASURES]
+    if unknown or not measures: raise InputError(f"{what}: measures {unknown or measures}; expected some of {list(CP_MEASURES)}")
+    masks = _check_masks(masks, screen)
+    if masks is None and threshold is None:
+        pick = np.sort(np.random.default_rng(seed).permutation(len(screen))[:2000])
+        threshold = float(threshold_otsu(screen.float(torch.as_tensor(pick))[:, 0].numpy()))
+    p = dict(channels=list(screen.channels), measures=measures, min_area=min_area, max_dist=max_dist, declump=declump, min_distance=min_distance,
+             texture_scale=texture_scale, granularity=granularity or GRANULARITY, compartment=compartment,
+             threshold=None if masks is not None else threshold, version=1)
+    folder = None if cache is False else (cache_dir() if cache is True else Path(cache))/'features'/f'cellprofiler-{_features_key(screen, masks, p)}'
+    if folder is not None and (folder/'info.json').exists():
+        info, df = load_json(folder/'info.json'), pd.read_parquet(folder/'features.parquet')
+        X, names, objects, seconds, cached = df[info['names']].to_numpy(np.float64), info['names'], df['object'].to_numpy(), info['seconds'], True
+    else:
+        if n_jobs is None: n_jobs = -1 if len(screen) > 2000 else 1
+        tasks = (delayed(_cp_chunk)(screen.crops[i:i+chunk].numpy(), screen.max_value, None if masks is None else masks[i:i+chunk], threshold, p)
+                 for i in range(0, len(screen), chunk))
+        n_tasks = -(-len(screen)//chunk)
+        parts = Parallel(n_jobs=n_jobs, return_as='generator')(tasks)
+        parts = list(progress_bar(parts, total=n_tasks, leave=False) if progress else parts)
+        names, X, objects = parts[0][0], np.concatenate([x for _, x, _ in parts]), np.concatenate([o for _, _, o in parts])
+        seconds, cached = time.perf_counter() - start, False
+        if folder is not None:
+            with atomic_path(folder) as tmp:
+                tmp.mkdir(parents=True)
+                pd.DataFrame(X, columns=names).assign(object=objects).to_parquet(tmp/'features.parquet')
+                save_json(dict(names=names, seconds=seconds, n=len(screen), params=p), tmp/'info.json')
+    X, kept, dropped = _select(X, names, objects, what, na_cutoff)
+    reps = Representations(X, screen.meta)
+    reps.names, reps.objects, reps.dropped, reps.threshold = kept, np.asarray(objects), dropped, p['threshold']
+    reps.seconds, reps.cached, reps.cache = seconds, cached, None if folder is None else str(folder)
     return reps
