@@ -16,7 +16,7 @@ from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
 import cellrep
 from .core import InputError, Screen, SCREEN_COLS, atomic_path, save_json, load_json
-from .models import Classifier, Autoencoder, Regularized, load_original_checkpoint, rep_size
+from .models import Classifier, Autoencoder, Regularized, load_original_checkpoint
 from .learners import BYOL, backbone_of, encode
 from .data.screen import read_index, screen_from_index
 from .data.synthetic import synthetic_screen
@@ -140,8 +140,10 @@ def data_params(setup:AttrDict, # from `load_setup`
                ) -> AttrDict:
     "Size, channels, scaling, columns and builder options for embedding `data` with `setup`: the report's, else the given ones"
     run_path = find_run(setup.folder)
-    from cellrep.compare import _mapping  # 'old=new,...' as the comparison reads it
-    given = dict(size=size, channels=_as_list(channels), scaling=_scaling(scaling), columns=_mapping(columns))
+    if isinstance(columns, str):
+        from cellrep.compare import _mapping  # 'old=new,...' as the comparison reads it (imported only then: it loads the evaluations)
+        columns = _mapping(columns)
+    given = dict(size=size, channels=_as_list(channels), scaling=_scaling(scaling), columns=columns)
     rp = report_params(load_json(run_path)) if run_path else {}
     if rp.get('channels') is not None: rp['channels'] = _as_list(rp['channels'])
     if rp.get('scaling') is not None: rp['scaling'] = _scaling(rp['scaling'])
@@ -208,11 +210,14 @@ def _check_identity(out, ident):
     if old is None: save_json(ident, path)
 
 # %% ../nbs/08_embed.ipynb #1b9d7f3e
-def _features(reps): return pd.DataFrame(reps.X, columns=[f'f{i}' for i in range(reps.X.shape[1])])
+def _table(meta:pd.DataFrame, X:np.ndarray, meta_schema:pa.Schema=None) -> pa.Table:
+    "An arrow table of metadata columns and float32 feature columns f0, f1, ... (built column by column from numpy: fast for wide tables)"
+    t = pa.Table.from_pandas(meta.reset_index(drop=True), schema=meta_schema, preserve_index=False).replace_schema_metadata(None)
+    X = np.asfortranarray(X, dtype=np.float32)
+    return pa.Table.from_arrays(t.columns + [pa.array(X[:, i]) for i in range(X.shape[1])], names=t.column_names + [f'f{i}' for i in range(X.shape[1])])
 
-def _write_chunk(path, df, schema, key):
-    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
-    with atomic_path(path) as tmp: pq.write_table(table.replace_schema_metadata({**(table.schema.metadata or {}), _KEY: key.encode()}), tmp)
+def _write_chunk(path, table, key):
+    with atomic_path(path) as tmp: pq.write_table(table.replace_schema_metadata({_KEY: key.encode()}), tmp)
 
 def _read_chunk(path, key):
     table = pq.read_table(path)
@@ -234,15 +239,14 @@ def encode_chunks(setup:AttrDict, # from `load_setup`
     _check_identity(out, ident)
     key = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:20]
     meta = profile_meta(screen.meta)
-    n_feat = rep_size(setup.backbone, screen.crops.shape[-1])
-    schema = pa.Schema.from_pandas(pd.concat([meta.iloc[:1], pd.DataFrame(np.zeros((1, n_feat), np.float32), columns=[f'f{i}' for i in range(n_feat)])], axis=1), preserve_index=False).remove_metadata()
+    schema = pa.Schema.from_pandas(meta, preserve_index=False).remove_metadata()  # of the whole screen: every chunk gets the same column types
     starts = range(0, len(screen), chunk)
     paths = [Path(out)/'chunks'/f'chunk-{i//chunk:05d}.parquet' for i in starts]
     for start, path in zip(progress_bar(starts, leave=False) if progress else starts, paths):
         if path.exists(): _read_chunk(path, key); continue
         part = screen[start:start + chunk]
         reps = encode(setup.backbone, part, bs=bs, device=device)
-        _write_chunk(path, pd.concat([meta.iloc[start:start + chunk].reset_index(drop=True), _features(reps)], axis=1), schema, key)
+        _write_chunk(path, _table(meta.iloc[start:start + chunk], reps.X, schema), key)
     return paths, key
 
 # %% ../nbs/08_embed.ipynb #3e9b7c21
@@ -273,14 +277,14 @@ def aggregate_wells(crops_file, # crop-level profiles (`Metadata_*` and feature 
     meta = pq.read_table(crops_file, columns=meta_cols).to_pandas()
     groups = meta.groupby(strata, dropna=False, sort=True)
     constant = [c for c in meta_cols if c not in strata and (groups[c].nunique(dropna=False) <= 1).all()]
-    wells = groups[constant].first().reset_index().assign(Metadata_Count=groups.size().to_numpy())
+    wells = groups[constant].first().reset_index().assign(Metadata_Object_Count=groups.size().to_numpy())
     parts = []
     for i in range(0, len(feats), batch):
         df = pq.read_table(crops_file, columns=strata + feats[i:i + batch]).to_pandas()
         agg = aggregate(df, strata=strata, features=feats[i:i + batch], operation=operation)
-        parts.append(agg[feats[i:i + batch]].astype(np.float32).reset_index(drop=True))
+        parts.append(agg[feats[i:i + batch]].to_numpy(np.float32))
         if not agg[strata].reset_index(drop=True).equals(wells[strata]): raise RuntimeError("aggregate_wells: pycytominer's groups differ from the metadata's")
-    return pd.concat([wells] + parts, axis=1)
+    return pd.concat([wells, pd.DataFrame(np.concatenate(parts, 1), columns=feats)], axis=1)
 
 # %% ../nbs/08_embed.ipynb #5c1a8e7f
 def embed(setup, # a setup folder of a report (record.json + checkpoint), or an original checkpoint of the paper's code
@@ -313,8 +317,9 @@ def embed(setup, # a setup folder of a report (record.json + checkpoint), or an 
     paths, key = encode_chunks(s, screen, out, bs, chunk, device, progress)
     _stream(paths, key, files.crops)
     wells = aggregate_wells(files.crops, aggregate)
-    with atomic_path(files.wells) as tmp: wells.to_parquet(tmp, index=False)
-    info = dict(setup=str(setup), kind=s.kind, learner=s.learner, setting=s.setting, seed=s.seed, checkpoint=str(s.checkpoint),
+    feats = [c for c in wells.columns if not c.startswith('Metadata_')]
+    with atomic_path(files.wells) as tmp: pq.write_table(_table(wells.drop(columns=feats), wells[feats].to_numpy()), tmp)
+    info = dict(setup=str(Path(setup).resolve()), kind=s.kind, learner=s.learner, setting=s.setting, seed=s.seed, checkpoint=str(s.checkpoint),
                 checkpoint_sha256=s.sha256, report_run=str(p.run) if p.run else None, data=data, channels=list(screen.channels),
                 crop_size=int(screen.crops.shape[-1]), n_in=s.n_in, scaling=p.scaling or screen.info.get('params', {}).get('scaling') or 'as rendered',
                 screen_kwargs=p.screen_kwargs, identity=ident, aggregate=aggregate, strata=WELL_STRATA,
