@@ -6,16 +6,15 @@ Docs: https://cellrep.github.io/cellrep/embed.html.md"""
 
 # %% ../nbs/08_embed.ipynb #6d8a51e0
 from __future__ import annotations
-import hashlib, json, math, shutil, sys, time, warnings
+import hashlib, inspect, json, math, shutil, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import pyarrow as pa, pyarrow.parquet as pq
-warnings.filterwarnings('ignore', message='.*torch.jit.script.*', category=FutureWarning)  # fastai's harmless warning on import: keeps the CLI's stderr clean
 from fastcore.basics import AttrDict
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
 import cellrep
-from .core import InputError, Screen, SCREEN_COLS, atomic_path, save_json, load_json
+from .core import InputError, Screen, atomic_path, save_json, load_json
 from .models import Classifier, Autoencoder, Regularized, load_original_checkpoint
 from .learners import BYOL, backbone_of, encode
 from .data.screen import read_index, screen_from_index
@@ -37,7 +36,7 @@ def profile_meta(meta:pd.DataFrame, # a screen's metadata (`SCREEN_COLS` and any
     "The metadata with pycytominer's column names: `META_NAMES` for the screen's own, `Metadata_<name>` for the rest"
     names = [META_NAMES.get(c, c if str(c).startswith('Metadata_') else f'Metadata_{c}') for c in meta.columns]
     dup = sorted({n for n in names if names.count(n) > 1})
-    if dup: raise InputError(f"profile_meta: metadata columns {list(meta.columns)} give the name(s) {dup} twice; rename one of them")
+    if dup: raise InputError(f"profile_meta: metadata columns {list(meta.columns)} give the name(s) {dup} twice; rename one")
     return meta.set_axis(names, axis=1).reset_index(drop=True)
 
 # %% ../nbs/08_embed.ipynb #1f8e6c2a
@@ -48,7 +47,8 @@ def _size_of_rep(n:int, what) -> int:
     return 4*q
 
 def _shape(sd, key, what):
-    if key not in sd: raise InputError(f"{what}: no {key!r} in the checkpoint's model; expected the state_dict of a cellrep model of that learner")
+    if key not in sd:
+        raise InputError(f"{what}: no {key!r} in the checkpoint's model; expected the state_dict of a cellrep model of that learner")
     return sd[key].shape
 
 def model_from_state(learner:str, # 'weakly', 'autoencoder', 'regularized' or 'byol'
@@ -69,7 +69,8 @@ def model_from_state(learner:str, # 'weakly', 'autoencoder', 'regularized' or 'b
         model = BYOL(n_in, proj_size=proj, proj_hidden=hidden, size=size)
     else: raise InputError(f"{what}: learner {learner!r}; expected one of 'weakly', 'autoencoder', 'regularized', 'byol'")
     try: model.load_state_dict(sd)
-    except RuntimeError as e: raise InputError(f"{what}: the weights do not fit a {learner} model ({' '.join(str(e).split())[:300]})") from None
+    except RuntimeError as e:
+        raise InputError(f"{what}: the weights do not fit a {learner} model ({' '.join(str(e).split())[:300]})") from None
     return model.eval(), n_in, size
 
 # %% ../nbs/08_embed.ipynb #0c5a7e3d
@@ -79,28 +80,34 @@ def _sha256(path) -> str:
         for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
     return h.hexdigest()
 
-def load_setup(path, # a setup folder (record.json + one *.pt), its checkpoint, or an original checkpoint of the paper's code
+def load_setup(path, # a setup folder (record.json + one *.pt), its checkpoint, or an original checkpoint
               ) -> AttrDict:
     "The backbone of a setup with what made it: kind, learner, setting, seed, checkpoint, input channels, crop size"
     path = Path(path)
-    if not path.exists(): raise InputError(f"{path}: setup not found; expected a setup folder (record.json and a *.pt checkpoint) or a checkpoint file")
+    if not path.exists():
+        raise InputError(f"{path}: setup not found; expected a setup folder (record.json and a *.pt checkpoint) or a checkpoint file")
     folder = path if path.is_dir() else path.parent
     if (folder/'record.json').exists():
         rec = load_json(folder/'record.json')
-        if rec.get('status') == 'failed': raise InputError(f"{folder}: this setup failed in training ({rec.get('error')}); nothing to embed with")
+        if rec.get('status') == 'failed':
+            raise InputError(f"{folder}: this setup failed in training ({rec.get('error')}); nothing to embed with")
         pts = [path] if path.is_file() else sorted(folder.glob('*.pt'))
-        if len(pts) != 1: raise InputError(f"{folder}: expected one checkpoint *.pt beside record.json, found {[p.name for p in pts]}")
+        if len(pts) != 1:
+            raise InputError(f"{folder}: expected one checkpoint *.pt beside record.json, found {[p.name for p in pts]}")
         try: state = torch.load(pts[0], map_location='cpu', weights_only=True)
         except Exception as e: raise InputError(f"{pts[0]}: cannot read the checkpoint ({type(e).__name__}: {e})") from None
-        if not isinstance(state, dict) or 'model' not in state: raise InputError(f"{pts[0]}: not a checkpoint of `Learner.save_checkpoint` (no 'model' entry)")
+        if not isinstance(state, dict) or 'model' not in state:
+            raise InputError(f"{pts[0]}: not a checkpoint of `Learner.save_checkpoint` (no 'model' entry)")
         model, n_in, size = model_from_state(rec.get('learner'), state['model'], str(pts[0]))
-        return AttrDict(backbone=backbone_of(model), kind='setup', folder=folder, learner=rec['learner'], setting=rec.get('setting'),
-                        seed=rec.get('seed'), checkpoint=pts[0], sha256=_sha256(pts[0]), n_in=n_in, size=size)
-    if path.is_dir(): raise InputError(f"{path}: a folder without record.json; expected a setup folder of a report or a checkpoint file")
+        return AttrDict(backbone=backbone_of(model), kind='setup', folder=folder, learner=rec['learner'],
+                        setting=rec.get('setting'), seed=rec.get('seed'), checkpoint=pts[0], sha256=_sha256(pts[0]),
+                        n_in=n_in, size=size)
+    if path.is_dir():
+        raise InputError(f"{path}: a folder without record.json; expected a setup folder of a report or a checkpoint file")
     m = load_original_checkpoint(path)
     size = _size_of_rep(m.head[1].in_features, str(path)) if 'head' in m else 64  # the paper's crops
-    return AttrDict(backbone=m.backbone, kind='original', folder=None, learner=None, setting=None, seed=None, checkpoint=path,
-                    sha256=_sha256(path), n_in=m.backbone.n_in, size=size)
+    return AttrDict(backbone=m.backbone, kind='original', folder=None, learner=None, setting=None, seed=None,
+                    checkpoint=path, sha256=_sha256(path), n_in=m.backbone.n_in, size=size)
 
 # %% ../nbs/08_embed.ipynb #5a9d0b7e
 def find_run(folder, # a setup folder
@@ -113,14 +120,15 @@ def find_run(folder, # a setup folder
 
 def report_params(run:dict, # a report's `run.json`
                  ) -> dict:
-    "The data parameters a report's `run.json` records: data, size, channels, scaling, columns, screen_kwargs (None where absent)"
+    "The data parameters a report's `run.json` records: data, size, channels, scaling, columns, screen_kwargs"
     opts = run.get('options') or {}
     kw = dict(run.get('screen_kwargs') or opts.get('screen') or {})
     size = opts.get('crop_size', kw.pop('size', None))
     kw.pop('size', None)
     if size is None: size = 64  # the size every screen builder defaults to
     scaling = kw.pop('scaling', opts.get('scaling'))
-    return dict(data=run.get('data'), size=int(size), channels=run.get('channels'), scaling=scaling, columns=run.get('columns'), screen_kwargs=kw)
+    return dict(data=run.get('data'), size=int(size), channels=run.get('channels'), scaling=scaling, columns=run.get('columns'),
+                screen_kwargs=kw)
 
 # %% ../nbs/08_embed.ipynb #9c1e4b7a
 def _as_list(v): return None if v is None else ([c.strip() for c in v.split(',')] if isinstance(v, str) else list(v))
@@ -138,10 +146,10 @@ def data_params(setup:AttrDict, # from `load_setup`
                 size:int=None, channels=None, scaling=None, columns=None, # what the command line says (None: not given)
                 screen_kwargs:dict=None, # passed to the screen builder
                ) -> AttrDict:
-    "Size, channels, scaling, columns and builder options for embedding `data` with `setup`: the report's, else the given ones"
+    "Size, channels, scaling, columns and builder options to embed `data` with `setup`: the report's, else the given ones"
     run_path = find_run(setup.folder)
     if isinstance(columns, str):
-        from cellrep.compare import _mapping  # 'old=new,...' as the comparison reads it (imported only then: it loads the evaluations)
+        from cellrep.compare import _mapping  # 'old=new,...' as the comparison reads it (imported here: it loads the evaluations)
         columns = _mapping(columns)
     given = dict(size=size, channels=_as_list(channels), scaling=_scaling(scaling), columns=columns)
     rp = report_params(load_json(run_path)) if run_path else {}
@@ -151,38 +159,53 @@ def data_params(setup:AttrDict, # from `load_setup`
     for k, v in given.items():
         there = rp.get(k)
         if there is not None and v is not None and v != there:
-            raise InputError(f"{k} {v!r}: the setup's report ({run_path}) was made with {k} {there!r}; leave the option out or pass that value")
+            raise InputError(f"{k} {v!r}: the setup's report ({run_path}) was made with {k} {there!r}; "
+                             "leave the option out or pass that value")
         out[k] = there if there is not None else v
     if out.size is None: out.size = setup.size or 64
     same = rp.get('data') == data  # the report's screen options apply to the screen it was made on
-    out.screen_kwargs = {**((rp.get('screen_kwargs') or {}) if same else {}), **(screen_kwargs or {})}
+    out.report_kwargs, out.screen_kwargs = (rp.get('screen_kwargs') or {}) if same else {}, dict(screen_kwargs or {})
     return out
 
 # %% ../nbs/08_embed.ipynb #8b0d4e6f
+def _options(builder, p, what, **more):
+    "The report's screen options `builder` takes (it can have used no others), then the given ones, refusing unknown ones"
+    known = set(inspect.signature(builder).parameters) - {'index', 'path', 'channels', 'size'}
+    given = {**more, **p.screen_kwargs, **({'scaling': p.scaling} if p.scaling is not None else {})}
+    bad = sorted(set(given) - known)
+    if bad: raise InputError(f"screen option(s) {bad}: {what} takes {sorted(known)}")
+    return {**{k: v for k, v in p.report_kwargs.items() if k in known}, **given}
+
 def embed_screen(p:AttrDict, # from `data_params`
                 ) -> Screen:
     "Every crop of the screen `p.data` with the size, channels and scaling of `p`"
-    kw = dict(p.screen_kwargs)
-    if p.scaling is not None: kw['scaling'] = p.scaling
     if p.data == 'synthetic':
-        if p.channels not in (None, ['DNA']): raise InputError(f"channels {p.channels}: the synthetic screen has only 'DNA'")
-        kw.pop('scaling', None)  # rendered in [0, 1]: nothing to scale
-        return synthetic_screen(size=p.size, **kw)
-    if p.data == 'lincs-a549': return lincs_a549(channels=tuple(p.channels or ('DNA',)), size=p.size, **kw)
+        if p.channels not in (None, ['DNA']):
+            raise InputError(f"channels {p.channels}: the synthetic screen has only 'DNA'")
+        if p.scaling is not None:
+            raise InputError(f"scaling {p.scaling!r}: the synthetic screen is rendered in [0, 1]; nothing to scale")
+        return synthetic_screen(size=p.size, **_options(synthetic_screen, p, 'the synthetic screen'))
+    if p.data == 'lincs-a549':
+        return lincs_a549(channels=tuple(p.channels or ('DNA',)), size=p.size, **_options(lincs_a549, p, 'lincs-a549'))
     path = Path(p.data)
-    if not path.is_file(): raise InputError(f"data {p.data!r}: expected 'synthetic', 'lincs-a549' or an index file (CSV or parquet); no such file")
+    if not path.is_file():
+        raise InputError(f"data {p.data!r}: expected 'synthetic', 'lincs-a549' or an index file (CSV or parquet); no such file")
     index = read_index(path, columns=p.columns, require_controls=False)
     crops = 'objects' if {'objects_csv', 'x'} & set(index.columns) else 'grid'
-    return screen_from_index(index, channels=p.channels, size=p.size, **{'crops': crops, **kw})
+    return screen_from_index(index, channels=p.channels, size=p.size,
+                             **_options(screen_from_index, p, 'an index', crops=crops))
 
 def check_fit(setup:AttrDict, # from `load_setup`
               screen:Screen, # the crops to embed
              ):
     "Refuse a screen whose channel count or crop size the setup's model was not built for"
     n, c, h, w = screen.crops.shape
-    if c != setup.n_in: raise InputError(f"the setup's model takes {setup.n_in} channel(s); the screen has {c} ({screen.channels}); choose channels with --channels")
+    if c != setup.n_in:
+        raise InputError(f"the setup's model takes {setup.n_in} channel(s); the screen has {c} ({screen.channels}); "
+                         "choose them with --channels")
     if h != w or (setup.size is not None and h != setup.size):
-        raise InputError(f"the setup's model was built for {setup.size} x {setup.size} crops; the screen's are {h} x {w}; pass --size {setup.size}")
+        raise InputError(f"the setup's model was built for {setup.size} x {setup.size} crops; the screen's are {h} x {w}; "
+                         f"pass --size {setup.size}")
 
 # %% ../nbs/08_embed.ipynb #7e2a9c14
 def screen_fingerprint(screen:Screen) -> str:
@@ -211,10 +234,11 @@ def _check_identity(out, ident):
 
 # %% ../nbs/08_embed.ipynb #1b9d7f3e
 def _table(meta:pd.DataFrame, X:np.ndarray, meta_schema:pa.Schema=None) -> pa.Table:
-    "An arrow table of metadata columns and float32 feature columns f0, f1, ... (built column by column from numpy: fast for wide tables)"
+    "An arrow table of metadata columns and float32 feature columns f0, f1, ... (built from numpy: fast for wide tables)"
     t = pa.Table.from_pandas(meta.reset_index(drop=True), schema=meta_schema, preserve_index=False).replace_schema_metadata(None)
     X = np.asfortranarray(X, dtype=np.float32)
-    return pa.Table.from_arrays(t.columns + [pa.array(X[:, i]) for i in range(X.shape[1])], names=t.column_names + [f'f{i}' for i in range(X.shape[1])])
+    feats = [pa.array(X[:, i]) for i in range(X.shape[1])]
+    return pa.Table.from_arrays(t.columns + feats, names=t.column_names + [f'f{i}' for i in range(X.shape[1])])
 
 def _write_chunk(path, table, key):
     with atomic_path(path) as tmp: pq.write_table(table.replace_schema_metadata({_KEY: key.encode()}), tmp)
@@ -222,7 +246,8 @@ def _write_chunk(path, table, key):
 def _read_chunk(path, key):
     table = pq.read_table(path)
     got = (table.schema.metadata or {}).get(_KEY, b'').decode()
-    if got != key: raise InputError(f"{path}: a chunk made from other inputs (key {got or 'missing'!r}, expected {key!r}); remove the folder or pass a new --out")
+    if got != key: raise InputError(f"{path}: a chunk made from other inputs (key {got or 'missing'!r}, expected {key!r}); "
+                                    "remove the folder or pass a new --out")
     return table
 
 def encode_chunks(setup:AttrDict, # from `load_setup`
@@ -239,7 +264,7 @@ def encode_chunks(setup:AttrDict, # from `load_setup`
     _check_identity(out, ident)
     key = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:20]
     meta = profile_meta(screen.meta)
-    schema = pa.Schema.from_pandas(meta, preserve_index=False).remove_metadata()  # of the whole screen: every chunk gets the same column types
+    schema = pa.Schema.from_pandas(meta, preserve_index=False).remove_metadata()  # the whole screen's: one type per column
     starts = range(0, len(screen), chunk)
     paths = [Path(out)/'chunks'/f'chunk-{i//chunk:05d}.parquet' for i in starts]
     for start, path in zip(progress_bar(starts, leave=False) if progress else starts, paths):
@@ -283,7 +308,8 @@ def aggregate_wells(crops_file, # crop-level profiles (`Metadata_*` and feature 
         df = pq.read_table(crops_file, columns=strata + feats[i:i + batch]).to_pandas()
         agg = aggregate(df, strata=strata, features=feats[i:i + batch], operation=operation)
         parts.append(agg[feats[i:i + batch]].to_numpy(np.float32))
-        if not agg[strata].reset_index(drop=True).equals(wells[strata]): raise RuntimeError("aggregate_wells: pycytominer's groups differ from the metadata's")
+        if not agg[strata].reset_index(drop=True).equals(wells[strata]):
+            raise RuntimeError("aggregate_wells: pycytominer's groups differ from the metadata's")
     return pd.concat([wells, pd.DataFrame(np.concatenate(parts, 1), columns=feats)], axis=1)
 
 # %% ../nbs/08_embed.ipynb #5c1a8e7f
@@ -311,29 +337,35 @@ def embed(setup, # a setup folder of a report (record.json + checkpoint), or an 
     check_fit(s, screen)
     files = AttrDict(crops=out/'crops.parquet', wells=out/'wells.parquet', info=out/'embed.json')
     ident = _identity(s, screen, -(-chunk//bs)*bs)
-    if files.info.exists() and load_json(files.info).get('identity') == ident and files.crops.exists() and files.wells.exists():
-        if progress: print(f"{out}: already holds these profiles")
-        return files
-    paths, key = encode_chunks(s, screen, out, bs, chunk, device, progress)
-    _stream(paths, key, files.crops)
+    done = load_json(files.info) if files.info.exists() else {}
+    if done.get('identity') == ident and files.crops.exists():  # the crops are there: at most the wells to redo
+        if done.get('aggregate') == aggregate and files.wells.exists():
+            if progress: print(f"{out}: already holds these profiles")
+            return files
+    else:
+        paths, key = encode_chunks(s, screen, out, bs, chunk, device, progress)
+        _stream(paths, key, files.crops)
     wells = aggregate_wells(files.crops, aggregate)
     feats = [c for c in wells.columns if not c.startswith('Metadata_')]
     with atomic_path(files.wells) as tmp: pq.write_table(_table(wells.drop(columns=feats), wells[feats].to_numpy()), tmp)
-    info = dict(setup=str(Path(setup).resolve()), kind=s.kind, learner=s.learner, setting=s.setting, seed=s.seed, checkpoint=str(s.checkpoint),
-                checkpoint_sha256=s.sha256, report_run=str(p.run) if p.run else None, data=data, channels=list(screen.channels),
-                crop_size=int(screen.crops.shape[-1]), n_in=s.n_in, scaling=p.scaling or screen.info.get('params', {}).get('scaling') or 'as rendered',
-                screen_kwargs=p.screen_kwargs, identity=ident, aggregate=aggregate, strata=WELL_STRATA,
-                counts=dict(crops=len(screen), wells=len(wells), features=len(wells.columns) - sum(c.startswith('Metadata_') for c in wells.columns),
-                            plates=int(screen.meta.plate.nunique()), compounds=int(screen.meta.compound.nunique())),
-                files=dict(crops=files.crops.name, wells=files.wells.name), cellrep=cellrep.__version__, seconds=time.perf_counter() - start)
+    scaled = p.scaling or screen.info.get('params', {}).get('scaling') or 'as rendered'
+    counts = dict(crops=len(screen), wells=len(wells), features=len(feats), plates=int(screen.meta.plate.nunique()),
+                  compounds=int(screen.meta.compound.nunique()))
+    info = dict(setup=str(Path(setup).resolve()), kind=s.kind, learner=s.learner, setting=s.setting, seed=s.seed,
+                checkpoint=str(s.checkpoint), checkpoint_sha256=s.sha256, report_run=str(p.run) if p.run else None, data=data,
+                channels=list(screen.channels), crop_size=int(screen.crops.shape[-1]), n_in=s.n_in, scaling=scaled,
+                screen_kwargs=p.report_kwargs | p.screen_kwargs, identity=ident, aggregate=aggregate, strata=WELL_STRATA,
+                counts=counts,
+                files=dict(crops=files.crops.name, wells=files.wells.name), cellrep=cellrep.__version__,
+                seconds=time.perf_counter() - start)
     save_json(info, files.info)
-    shutil.rmtree(out/'chunks')
-    if progress: print(f"{out}: {len(screen):,} crops and {len(wells):,} wells x {info['counts']['features']:,} features ({info['seconds']:.0f} s)")
+    shutil.rmtree(out/'chunks', ignore_errors=True)
+    if progress: print(f"{out}: {len(screen):,} crops and {len(wells):,} wells x {len(feats):,} features ({info['seconds']:.0f} s)")
     return files
 
 # %% ../nbs/08_embed.ipynb #2b8e5d71
 @call_parse
-def cellrep_embed(setup:str, # a setup folder of a report (record.json + checkpoint), or an original checkpoint of the paper's code
+def cellrep_embed(setup:str, # a setup folder of a report (record.json + checkpoint), or an original checkpoint
                   data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an index file (CSV or parquet)
                   out:str='cellrep-embed', # output folder (rerun the same command to resume)
                   size:int=None, # crop side (default: the setup's report's, else 64)
@@ -347,7 +379,8 @@ def cellrep_embed(setup:str, # a setup folder of a report (record.json + checkpo
                   no_progress:store_true=False, # no progress bar
                  ):
     "Encode every crop of a screen with a trained setup; write crop- and well-level profiles (parquet) and embed.json"
-    try: embed(setup, data, out, size, channels, scaling, columns, aggregate=aggregate, bs=bs, chunk=chunk, device=device, progress=not no_progress)
+    try: embed(setup, data, out, size, channels, scaling, columns, aggregate=aggregate, bs=bs, chunk=chunk, device=device,
+               progress=not no_progress)
     except InputError as e:
         print(f"cellrep-embed: error: {' '.join(str(e).split())}", file=sys.stderr)
         sys.exit(2)

@@ -56,12 +56,14 @@ def fit_rows(fit, # None (all rows), a boolean mask, or a 'train'/'valid'/'test'
     "Boolean mask of the rows a reference may be fitted on"
     if fit is None: return np.ones(n, bool)
     fit = fit.to_numpy() if isinstance(fit, pd.Series) else np.asarray(fit)
-    if fit.ndim != 1 or len(fit) != n: raise InputError(f"{what}: fit has shape {fit.shape}; expected one value per crop ({n})")
+    if fit.ndim != 1 or len(fit) != n:
+        raise InputError(f"{what}: fit has shape {fit.shape}; expected one value per crop ({n})")
     if fit.dtype == bool: mask = fit
     else:
         vals = fit.astype(str)
         bad = sorted(map(str, set(vals) - {'train', 'valid', 'test'}))
-        if bad: raise InputError(f"{what}: fit has value(s) {bad[:5]}; expected a boolean mask or 'train'/'valid'/'test' per crop")
+        if bad:
+            raise InputError(f"{what}: fit has value(s) {bad[:5]}; expected a boolean mask or 'train'/'valid'/'test' per crop")
         mask = vals == 'train'
     if not mask.any(): raise InputError(f"{what}: fit selects no crops; expected at least one True or 'train' row")
     return mask
@@ -70,7 +72,7 @@ def fit_rows(fit, # None (all rows), a boolean mask, or a 'train'/'valid'/'test'
 def _flat(screen, idx): return screen.float(idx).flatten(1).numpy()
 
 def pixel_features(screen:Screen, # the crops
-                   fit=None, # rows PCA is fitted on: a boolean mask, a 'train'/'valid'/'test' split ('train' rows) or None (all)
+                   fit=None, # rows fitted on: a boolean mask, a 'train'/'valid'/'test' split ('train' rows), None (all)
                    n_components:int=50, # principal components kept (fewer when fewer crops or pixels are available)
                    max_fit:int=5000, # PCA is fitted on at most this many of the `fit` rows, drawn at random
                    bs:int=2048, # crops projected at a time
@@ -79,19 +81,21 @@ def pixel_features(screen:Screen, # the crops
     "Principal components of the raw crops' pixels, fitted on the `fit` rows only and applied to every crop"
     start = time.perf_counter()
     if not len(screen): raise InputError("pixel_features: the screen has no crops")
-    if n_components < 1 or max_fit < 1: raise InputError(f"pixel_features: n_components={n_components}, max_fit={max_fit}; expected >= 1")
+    if n_components < 1 or max_fit < 1:
+        raise InputError(f"pixel_features: n_components={n_components}, max_fit={max_fit}; expected >= 1")
     rows = np.flatnonzero(fit_rows(fit, len(screen), 'pixel_features'))
     if len(rows) > max_fit: rows = np.sort(np.random.default_rng(seed).choice(rows, max_fit, replace=False))
     k = min(n_components, len(rows), int(np.prod(screen.crops.shape[1:])))
     pca = PCA(k, random_state=seed).fit(_flat(screen, torch.as_tensor(rows)))
     X = np.concatenate([pca.transform(_flat(screen, slice(i, i + bs))) for i in range(0, len(screen), bs)])
     reps = Representations(X, screen.meta)
-    reps.names, reps.pca, reps.fit_rows, reps.seconds = [f'PC{i+1}' for i in range(k)], pca, rows, time.perf_counter() - start
+    reps.names, reps.pca, reps.fit_rows = [f'PC{i+1}' for i in range(k)], pca, rows
+    reps.seconds = time.perf_counter() - start
     return reps
 
 # %% ../nbs/02a_features.ipynb #1e296637
 def _pick(lab, max_dist):
-    "Label under the centre pixel ('centre'), else of the labelled pixel nearest to it within `max_dist` ('nearest'), else 0 ('crop')"
+    "Label under the centre pixel ('centre'), else of the labelled pixel nearest to it within `max_dist` ('nearest'), else 0"
     cy, cx = lab.shape[0]//2, lab.shape[1]//2
     if lab[cy, cx]: return int(lab[cy, cx]), 'centre'
     ys, xs = np.nonzero(lab)
@@ -104,7 +108,8 @@ def _pick(lab, max_dist):
 def _declump(obj, min_distance):
     "Label image of `obj` split by a watershed of its distance transform from the transform's (smoothed) peaks"
     dist = ndimage.distance_transform_edt(obj)
-    peaks = peak_local_max(ndimage.gaussian_filter(dist, 1), min_distance=min_distance, labels=obj.astype(np.int32), exclude_border=False)
+    peaks = peak_local_max(ndimage.gaussian_filter(dist, 1), min_distance=min_distance, labels=obj.astype(np.int32),
+                           exclude_border=False)
     if len(peaks) < 2: return obj.astype(np.int32)
     markers = np.zeros(obj.shape, np.int32)
     markers[tuple(peaks.T)] = np.arange(1, len(peaks) + 1)
@@ -114,12 +119,14 @@ def centre_object(img:np.ndarray, # H x W nuclear channel in [0, 1]
                   threshold:float=None, # foreground threshold (None: Otsu's threshold of `img`)
                   labels:np.ndarray=None, # H x W label image or boolean mask to use instead of thresholding `img`
                   min_area:int=16, # smaller components are ignored (pixels)
-                  max_dist:float=None, # farthest an object's nearest pixel may lie from the centre (None: a quarter of the crop side)
-                  declump:bool=True, # split touching nuclei by a watershed (only when segmenting `img`, not given `labels`)
+                  max_dist:float=None, # farthest an object's nearest pixel may lie from the centre (None: side/4)
+                  declump:bool=True, # split touching nuclei by a watershed (when segmenting `img`, not given `labels`)
                   min_distance:int=5, # smallest distance between the centres of two nuclei split apart (pixels)
                  ) -> tuple:
     "The object at the crop centre: (H x W boolean mask, 'centre' | 'nearest' | 'crop'), the whole crop when none is near"
-    if labels is None: lab = ndimage.label(ndimage.binary_fill_holes(img > (threshold_otsu(img) if threshold is None else threshold)))[0]
+    if labels is None:
+        fg = img > (threshold_otsu(img) if threshold is None else threshold)
+        lab = ndimage.label(ndimage.binary_fill_holes(fg))[0]
     else: lab = ndimage.label(labels)[0] if labels.dtype == bool else np.asarray(labels)
     lab = np.where(np.bincount(lab.ravel())[lab] < min_area, 0, lab)
     max_dist = min(lab.shape)/4 if max_dist is None else max_dist
@@ -166,14 +173,18 @@ def measure_object(mask:np.ndarray, # H x W boolean mask of the object
     "CellProfiler measurements of one object, {name: value}, named in CellProfiler's convention"
     f, lab, out = cp_functions(accelerated), mask.astype(np.int32), {}
     if 'sizeshape' in measures:
-        for k, v in {**f['sizeshape'](lab, None), **f['feret'](lab, None)}.items(): out[f'{compartment}_AreaShape_{k}'] = v[0]
+        shape = {**f['sizeshape'](lab, None), **f['feret'](lab, None)}
+        out.update({f'{compartment}_AreaShape_{k}': v[0] for k, v in shape.items()})
     for c, ch in enumerate(channels):
         pix = np.asarray(pixels[c], np.float64)
-        if 'intensity' in measures: out.update({f'{compartment}_{k}_{ch}': v[0] for k, v in f['intensity'](lab, pix).items()})
+        if 'intensity' in measures:
+            out.update({f'{compartment}_{k}_{ch}': v[0] for k, v in f['intensity'](lab, pix).items()})
         if 'texture' in measures:
-            out.update({_texture_name(k, compartment, ch): v[0] for k, v in f['texture'](lab, pix, scale=texture_scale).items()})
+            tex = f['texture'](lab, pix, scale=texture_scale)
+            out.update({_texture_name(k, compartment, ch): v[0] for k, v in tex.items()})
         if 'granularity' in measures:
-            out.update({f'{compartment}_{k}_{ch}': v[0] for k, v in f['granularity'](lab, pix, **(granularity or GRANULARITY)).items()})
+            gran = f['granularity'](lab, pix, **(granularity or GRANULARITY))
+            out.update({f'{compartment}_{k}_{ch}': v[0] for k, v in gran.items()})
     return out
 
 # %% ../nbs/02a_features.ipynb #4e1e30fb
@@ -185,9 +196,10 @@ def _cp_chunk(crops, max_value, labels, threshold, p):
     rows, objects = [], []
     for i, crop in enumerate(crops):
         pixels = crop.astype(np.float32)/max_value
-        mask, how = centre_object(pixels[0], threshold, None if labels is None else labels[i], p['min_area'], p['max_dist'],
-                                  p['declump'], p['min_distance'])
-        rows.append(measure_object(mask, pixels, p['channels'], p['measures'], p['compartment'], p['texture_scale'], p['granularity']))
+        mask, how = centre_object(pixels[0], threshold, None if labels is None else labels[i], p['min_area'],
+                                  p['max_dist'], p['declump'], p['min_distance'])
+        rows.append(measure_object(mask, pixels, p['channels'], p['measures'], p['compartment'], p['texture_scale'],
+                                   p['granularity']))
         objects.append(how)
     names = list(rows[0])
     return names, np.array([[r[k] for k in names] for r in rows], dtype=np.float64), objects
@@ -195,7 +207,8 @@ def _cp_chunk(crops, max_value, labels, threshold, p):
 # %% ../nbs/02a_features.ipynb #77bfe4cf
 def _features_key(screen, masks, p) -> str:
     "Hash of the crops' bytes (and the masks'), their shape and type, and the parameters"
-    h = hashlib.sha256(json.dumps(dict(p, shape=list(screen.crops.shape), dtype=str(screen.crops.dtype)), sort_keys=True).encode())
+    what = dict(p, shape=list(screen.crops.shape), dtype=str(screen.crops.dtype))
+    h = hashlib.sha256(json.dumps(what, sort_keys=True).encode())
     for arr in (screen.crops.numpy(), masks):
         if arr is None: continue
         for i in range(0, len(arr), 4096): h.update(np.ascontiguousarray(arr[i:i+4096]).tobytes())
@@ -205,8 +218,10 @@ def _check_masks(masks, screen):
     if masks is None: return None
     masks = np.asarray(masks)
     want = (len(screen), *screen.crops.shape[2:])
-    if masks.shape != want: raise InputError(f"cellprofiler_features: masks of shape {masks.shape}; expected N x H x W = {want}, one label image per crop")
-    if masks.dtype != bool and masks.dtype.kind not in 'iu': raise InputError(f"cellprofiler_features: masks of dtype {masks.dtype}; expected integer labels or booleans")
+    if masks.shape != want:
+        raise InputError(f"cellprofiler_features: masks of shape {masks.shape}; expected N x H x W = {want}, one label image per crop")
+    if masks.dtype != bool and masks.dtype.kind not in 'iu':
+        raise InputError(f"cellprofiler_features: masks of dtype {masks.dtype}; expected integer labels or booleans")
     return masks
 
 # %% ../nbs/02a_features.ipynb #cb8d55d5
@@ -219,63 +234,73 @@ def _select(X, names, objects, what, na_cutoff):
     keep = ~excluded & ~drop_na
     X = X[:, keep].copy()
     fill = bad[:, keep]
-    if fill.any():  # rare undefined values (e.g. texture of an object thinner than the texture scale): the feature's median
+    if fill.any():  # rare undefined values (the texture of an object thinner than the texture scale): the median
         X[fill] = np.broadcast_to(np.nanmedian(np.where(fill, np.nan, X), 0), X.shape)[fill]
-        warnings.warn(f"{what}: {int(fill.any(1).sum())} of {n} crops had non-finite values in {int(fill.any(0).sum())} feature(s) "
-                      f"(e.g. {names[keep][fill.any(0)][0]}); replaced by the feature's median over the screen")
-    if drop_na.any(): warnings.warn(f"{what}: dropped {int(drop_na.sum())} feature(s) non-finite in more than {na_cutoff:.0%} of the {n} crops, e.g. {names[drop_na][0]}")
+        warnings.warn(f"{what}: {int(fill.any(1).sum())} of {n} crops had non-finite values in {int(fill.any(0).sum())} "
+                      f"feature(s) (e.g. {names[keep][fill.any(0)][0]}); replaced by the feature's median over the screen")
+    if drop_na.any():
+        warnings.warn(f"{what}: dropped {int(drop_na.sum())} feature(s) non-finite in more than {na_cutoff:.0%} of the {n} "
+                      f"crops, e.g. {names[drop_na][0]}")
     n_crop = int((np.asarray(objects) == 'crop').sum())
-    if n_crop: warnings.warn(f"{what}: {n_crop} of {n} crops have no object near the centre; they are measured on the whole crop (reps.objects == 'crop')")
+    if n_crop: warnings.warn(f"{what}: {n_crop} of {n} crops have no object near the centre; they are measured on the whole "
+                             "crop (reps.objects == 'crop')")
     const = X.max(0) == X.min(0)
     kept = names[keep]
-    dropped = dict(position=names[excluded].tolist(), non_finite=names[drop_na].tolist(), constant=kept[const].tolist())
+    dropped = dict(excluded=names[excluded].tolist(), non_finite=names[drop_na].tolist(), constant=kept[const].tolist())
     return X[:, ~const], kept[~const].tolist(), dropped
 
 # %% ../nbs/02a_features.ipynb #514b2075
 def cellprofiler_features(screen:Screen, # the crops
-                          masks=None, # N x H x W label images or boolean masks, one per crop (None: segment the first channel)
-                          threshold:float=None, # foreground threshold in [0, 1] (None: Otsu of the first channel over a sample of crops)
+                          masks=None, # N x H x W label images or boolean masks (None: segment the first channel)
+                          threshold:float=None, # foreground threshold in [0, 1] (None: Otsu of the first channel, sampled)
+                          fit=None, # rows the threshold's sample is drawn from: a mask, a split ('train' rows) or None (all)
                           measures=CP_MEASURES, # which of `CP_MEASURES` to compute
                           min_area:int=16, # smaller components are not objects (pixels)
-                          max_dist:float=None, # farthest an object may lie from the centre (None: a quarter of the crop side)
+                          max_dist:float=None, # farthest an object may lie from the centre (None: side/4)
                           declump:bool=True, # split touching nuclei by a watershed
                           min_distance:int=5, # smallest distance between the centres of two nuclei split apart (pixels)
                           texture_scale:int=3, # Haralick co-occurrence distance (pixels)
                           granularity:dict=None, # `get_granularity` parameters (None: `GRANULARITY`)
                           compartment:str='Nuclei', # prefix of the feature names
-                          na_cutoff:float=0.05, # features non-finite in more than this fraction of the crops are dropped (pycytominer's default)
+                          na_cutoff:float=0.05, # drop features non-finite in more than this share of crops (pycytominer's)
                           n_jobs:int=None, # worker processes (None: all cores for more than 2,000 crops, else 1)
                           chunk:int=256, # crops per task
                           cache=True, # True: cache under `cache_dir()`; a folder: cache there; False: no cache
                           progress:bool=False, # show a progress bar
                           seed:int=0, # seed of the sample the threshold is computed on
                          ) -> Representations:
-    "CellProfiler features (cp-measure) of the object at each crop's centre: size/shape, and intensity, texture, granularity per channel"
+    "CellProfiler features (cp-measure) of the object at each crop's centre: shape; intensity, texture, granularity per channel"
     from cellrep.data.screen import cache_dir  # here: the worker processes need not import fastai
     start, what = time.perf_counter(), 'cellprofiler_features'
     if not len(screen): raise InputError(f"{what}: the screen has no crops")
     measures = [measures] if isinstance(measures, str) else list(measures)
     unknown = [m for m in measures if m not in CP_MEASURES]
-    if unknown or not measures: raise InputError(f"{what}: measures {unknown or measures}; expected some of {list(CP_MEASURES)}")
+    if unknown or not measures:
+        raise InputError(f"{what}: measures {unknown or measures}; expected some of {list(CP_MEASURES)}")
     masks = _check_masks(masks, screen)
     if masks is None and threshold is None:
-        pick = np.sort(np.random.default_rng(seed).permutation(len(screen))[:2000])
+        rows = np.flatnonzero(fit_rows(fit, len(screen), what))
+        pick = np.sort(np.random.default_rng(seed).permutation(rows)[:2000])
         threshold = float(threshold_otsu(screen.float(torch.as_tensor(pick))[:, 0].numpy()))
-    p = dict(channels=list(screen.channels), measures=measures, min_area=min_area, max_dist=max_dist, declump=declump, min_distance=min_distance,
-             texture_scale=texture_scale, granularity=granularity or GRANULARITY, compartment=compartment,
-             threshold=None if masks is not None else threshold, version=1)
-    folder = None if cache is False else (cache_dir() if cache is True else Path(cache))/'features'/f'cellprofiler-{_features_key(screen, masks, p)}'
+    p = dict(channels=list(screen.channels), measures=measures, min_area=min_area, max_dist=max_dist, declump=declump,
+             min_distance=min_distance, texture_scale=texture_scale, granularity=granularity or GRANULARITY,
+             compartment=compartment, threshold=None if masks is not None else threshold, version=1)
+    folder = None
+    if cache is not False:
+        folder = (cache_dir() if cache is True else Path(cache))/'features'/f'cellprofiler-{_features_key(screen, masks, p)}'
     if folder is not None and (folder/'info.json').exists():
         info, df = load_json(folder/'info.json'), pd.read_parquet(folder/'features.parquet')
-        X, names, objects, seconds, cached = df[info['names']].to_numpy(np.float64), info['names'], df['object'].to_numpy(), info['seconds'], True
+        X, names, objects = df[info['names']].to_numpy(np.float64), info['names'], df['object'].to_numpy()
+        seconds, cached = info['seconds'], True
     else:
         if n_jobs is None: n_jobs = -1 if len(screen) > 2000 else 1
-        tasks = (delayed(_cp_chunk)(screen.crops[i:i+chunk].numpy(), screen.max_value, None if masks is None else masks[i:i+chunk], threshold, p)
+        tasks = (delayed(_cp_chunk)(screen.crops[i:i+chunk].numpy(), screen.max_value,
+                                    None if masks is None else masks[i:i+chunk], threshold, p)
                  for i in range(0, len(screen), chunk))
-        n_tasks = -(-len(screen)//chunk)
         parts = Parallel(n_jobs=n_jobs, return_as='generator')(tasks)
-        parts = list(progress_bar(parts, total=n_tasks, leave=False) if progress else parts)
-        names, X, objects = parts[0][0], np.concatenate([x for _, x, _ in parts]), np.concatenate([o for _, _, o in parts])
+        parts = list(progress_bar(parts, total=-(-len(screen)//chunk), leave=False) if progress else parts)
+        names, X = parts[0][0], np.concatenate([x for _, x, _ in parts])
+        objects = np.concatenate([o for _, _, o in parts])
         seconds, cached = time.perf_counter() - start, False
         if folder is not None:
             with atomic_path(folder) as tmp:
