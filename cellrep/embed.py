@@ -121,12 +121,15 @@ def find_run(folder, # a setup folder
 def report_params(run:dict, # a report's `run.json`
                  ) -> dict:
     "The data parameters a report's `run.json` records: data, size, channels, scaling, columns, screen_kwargs"
-    opts = run.get('options') or {}
-    kw = dict(run.get('screen_kwargs') or opts.get('screen') or {})
-    size = opts.get('crop_size', kw.pop('size', None))
-    kw.pop('size', None)
-    if size is None: size = 64  # the size every screen builder defaults to
-    scaling = kw.pop('scaling', opts.get('scaling'))
+    opts = run.get('options')
+    if opts:  # written by `cellrep.compare.run`: builder options of the synthetic screen, crops and scaling of the others
+        kw = dict(opts.get('screen') or {}) if run.get('data') == 'synthetic' else {}
+        if run.get('crops'): kw['crops'] = run['crops']
+        return dict(data=run.get('data'), size=int(opts.get('crop_size', 64)), channels=run.get('channels'), scaling=run.get('scaling'),
+                    columns=run.get('columns'), screen_kwargs=kw)
+    kw = dict(run.get('screen_kwargs') or {})  # an earlier comparison's run.json
+    size = kw.pop('size', None) or 64  # the size every screen builder defaults to
+    scaling = kw.pop('scaling', None)
     return dict(data=run.get('data'), size=int(size), channels=run.get('channels'), scaling=scaling, columns=run.get('columns'),
                 screen_kwargs=kw)
 
@@ -149,7 +152,7 @@ def data_params(setup:AttrDict, # from `load_setup`
     "Size, channels, scaling, columns and builder options to embed `data` with `setup`: the report's, else the given ones"
     run_path = find_run(setup.folder)
     if isinstance(columns, str):
-        from cellrep.compare import _mapping  # 'old=new,...' as the comparison reads it (imported here: it loads the evaluations)
+        from cellrep.compare.options import _mapping  # 'old=new,...' as the comparison reads it (imported here: it loads the evaluations)
         columns = _mapping(columns)
     given = dict(size=size, channels=_as_list(channels), scaling=_scaling(scaling), columns=columns)
     rp = report_params(load_json(run_path)) if run_path else {}
