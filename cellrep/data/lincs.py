@@ -7,7 +7,7 @@ Docs: https://cellrep.github.io/cellrep/data.lincs.html.md"""
 # %% ../../nbs/01b_data.lincs.ipynb #7fa6a6eb
 from __future__ import annotations
 from pathlib import Path
-import numpy as np, pandas as pd
+import pandas as pd
 from fastcore.meta import delegates
 from ..core import InputError, Screen, data_path
 from .screen import read_index, screen_from_index
@@ -18,9 +18,22 @@ __all__ = ['LINCS_CHANNELS', 'lincs_a549']
 # %% ../../nbs/01b_data.lincs.ipynb #bdd7cfb3
 LINCS_CHANNELS = ('DNA', 'RNA', 'ER', 'AGP', 'Mito')
 
+def _plate_channels(index:pd.DataFrame) -> dict:
+    "Per plate: the channels every image of the plate has a file for"
+    return {p: [c for c in LINCS_CHANNELS if (g[f'path_{c}'] != '').all()] for p, g in index.groupby('plate')}
+
+def _channels_text(have:dict) -> str:
+    "'only plate A has all five channels (A: DNA, RNA, ...; B, C: DNA)'"
+    by = {}
+    for p, chs in have.items(): by.setdefault(', '.join(chs), []).append(p)
+    full = [p for p, chs in have.items() if len(chs) == len(LINCS_CHANNELS)]
+    lead = (f"only plate {full[0]} has all five channels" if len(full) == 1 else f"plates {full} have all five channels") + ' ('
+    return lead + '; '.join(f"{', '.join(ps)}: {chs}" for chs, ps in by.items()) + ')'
+
+# %% ../../nbs/01b_data.lincs.ipynb #4a1c37eb
 @delegates(screen_from_index, but=['index', 'channels', 'crops'])
-def lincs_a549(path=None, # folder of the dataset; None: `data_path('lincs-a549')`
-               channels=('DNA',), # any of `LINCS_CHANNELS`; more than DNA restricts to plate SQ00015231
+def lincs_a549(path=None, # folder of the dataset; None: `data_path('lincs-a549', required=True)`
+               channels=('DNA',), # any of `LINCS_CHANNELS`; all but DNA exist for plate SQ00015231 only
                size:int=64, # crop side in pixels
                plates=None, # plates to keep (None: all five)
                wells=None, # wells to keep (None: all four)
@@ -31,16 +44,21 @@ def lincs_a549(path=None, # folder of the dataset; None: `data_path('lincs-a549'
     path = Path(path)
     if not (path/'index.csv').exists(): raise InputError(f"lincs-a549: {path/'index.csv'} not found; expected the dataset folder with index.csv")
     index = read_index(path/'index.csv')
+    channels = [channels] if isinstance(channels, str) else list(channels)
+    unknown = [c for c in channels if c not in LINCS_CHANNELS]
+    if unknown: raise InputError(f"lincs-a549: channel(s) {unknown}; expected some of {LINCS_CHANNELS}")
+    have = _plate_channels(index)
     for col, keep in (('plate', plates), ('well', wells)):
         if keep is None: continue
         keep = [keep] if isinstance(keep, str) else list(keep)
         unknown = sorted(set(keep) - set(index[col]))
         if unknown: raise InputError(f"lincs-a549: {col}(s) {unknown} not in the dataset; it has {sorted(set(index[col]))}")
         index = index[index[col].isin(keep)]
-    unknown = [c for c in channels if c not in LINCS_CHANNELS]
-    if unknown: raise InputError(f"lincs-a549: channel(s) {unknown}; expected some of {LINCS_CHANNELS}")
-    shipped = np.logical_and.reduce([index[f'path_{c}'] != '' for c in channels])
-    if not shipped.any(): raise InputError(f"lincs-a549: no image of the selection has all channels {list(channels)} (all five exist for plate SQ00015231 only)")
-    screen = screen_from_index(index[shipped], channels=list(channels), crops='objects', size=size, scaling=scaling, **kwargs)
+    lacking = [p for p in sorted(set(index.plate)) if not set(channels) <= set(have[p])]
+    if lacking:
+        ok = [p for p in sorted(have) if set(channels) <= set(have[p])]
+        raise InputError(f"lincs-a549: channels {channels} are missing for plate(s) {lacking}: {_channels_text(have)}; "
+                         f"keep plate(s) {ok} or use the DNA channel only")
+    screen = screen_from_index(index, channels=channels, crops='objects', size=size, scaling=scaling, **kwargs)
     screen.info['source'] = f'lincs-a549 ({path})'
     return screen

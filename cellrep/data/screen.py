@@ -17,9 +17,10 @@ from fastai.data.core import DataLoaders
 from ..core import InputError, SCREEN_COLS, Screen, get_device
 
 # %% auto #0
-__all__ = ['INDEX_SCHEMA', 'index_channels', 'read_index', 'check_controls', 'read_image', 'channel_hist', 'hist_range',
-           'scale_intensity', 'grid_crops', 'object_crops', 'read_objects', 'cache_dir', 'screen_from_index',
-           'select_balanced', 'select_all', 'split_screen', 'ScreenDL', 'screen_dls', 'show_crops']
+__all__ = ['INDEX_SCHEMA', 'CROPS_VERSION', 'index_channels', 'InputWarning', 'read_index', 'check_controls', 'read_image',
+           'image_bits', 'channel_hist', 'hist_range', 'scale_intensity', 'grid_crops', 'object_crops', 'read_objects',
+           'cache_dir', 'screen_fingerprint', 'screen_from_index', 'select_balanced', 'select_all', 'split_screen',
+           'ScreenDL', 'screen_dls', 'show_crops']
 
 # %% ../../nbs/01_data.screen.ipynb #b96c1f59
 INDEX_SCHEMA = ("one row per image with columns path_<CHANNEL> (one per channel, relative to the index's folder), "
@@ -28,6 +29,10 @@ INDEX_SCHEMA = ("one row per image with columns path_<CHANNEL> (one per channel,
 def index_channels(index:pd.DataFrame) -> list:
     "Channel names of an index: the `<CHANNEL>` of its `path_<CHANNEL>` columns"
     return [c[len('path_'):] for c in index.columns if c.startswith('path_')]
+
+# %% ../../nbs/01_data.screen.ipynb #3e7b7575
+class InputWarning(UserWarning):
+    "Input used after a change the message names, with how many rows, images or objects it affected"
 
 # %% ../../nbs/01_data.screen.ipynb #1bf53ac4
 _TRUE,_FALSE = {'1','1.0','true','yes','t','y'},{'0','0.0','false','no','f','n'}
@@ -45,6 +50,57 @@ def _read_table(path:Path) -> pd.DataFrame:
     try: return pd.read_parquet(path) if path.suffix in ('.parquet','.pq') else pd.read_csv(path, dtype=text_cols)
     except Exception as e: raise InputError(f"{path}: cannot read the index as {'parquet' if path.suffix in ('.parquet','.pq') else 'CSV'} ({e})") from e
 
+def _rows(df:pd.DataFrame, mask, csv:bool) -> str:
+    "The rows of `mask` as a user finds them: 'line(s) 3, 5' of a CSV file (header = line 1), else 'row(s)' by index label"
+    labels = df.index[np.asarray(mask, bool)]
+    shown = [str(l + 2) if csv else str(l) for l in labels[:5]]
+    return f"{'line' if csv else 'row'}(s) {', '.join(shown)}{f' and {len(labels) - 5} more' if len(labels) > 5 else ''}"
+
+# %% ../../nbs/01_data.screen.ipynb #af1e23a0
+def _check_filled(df, name, rows):
+    "Refuse empty cells in the columns every image needs"
+    for c in SCREEN_COLS:
+        empty = df[c].isna() | (df[c].astype(str).str.strip() == '')
+        if empty.any():
+            raise InputError(f"{name}: column {c} is empty in {empty.sum()} row(s) ({rows(empty)}); every image needs a {c}")
+
+def _check_control_compounds(df, name, rows):
+    "Refuse a compound that is the control in some rows and treated in others"
+    n = df.groupby('compound').is_control.agg(['sum', 'size'])
+    mixed = n[(n['sum'] > 0) & (n['sum'] < n['size'])]
+    if not len(mixed): return
+    c, k = mixed.index[0], int(mixed['sum'].iloc[0])
+    treated = (df.compound == c) & ~df.is_control
+    also = f" (also {', '.join(map(repr, mixed.index[1:]))})" if len(mixed) > 1 else ''
+    raise InputError(f"{name}: compound {c!r} is the control (is_control true) in {k} row(s) and treated in {treated.sum()} "
+                     f"({rows(treated)}){also}; a compound is either a control or a treatment: fix is_control")
+
+# %% ../../nbs/01_data.screen.ipynb #d028af4e
+def _drop_duplicates(df, name, rows):
+    "`df` without the rows equal in every column to an earlier one, with a warning that counts them"
+    dup = df.duplicated()
+    if dup.any():
+        warnings.warn(f"{name}: dropped {dup.sum()} duplicated row(s) ({rows(dup)}), each equal in every column to an earlier row",
+                      InputWarning)
+    return df[~dup]
+
+def _check_images(df, name, rows):
+    "Refuse an image listed in rows that differ (one row per image; or per object with x, y, agreeing on the metadata)"
+    pcols = [f'path_{c}' for c in index_channels(df)]
+    key = df[pcols].fillna('').astype(str).agg('|'.join, axis=1)
+    if 'x' in df.columns:
+        n = df.groupby(key)[SCREEN_COLS].nunique(dropna=False)
+        bad = n[(n > 1).any(axis=1)]
+        if not len(bad): return
+        cols = bad.columns[bad.iloc[0] > 1].tolist()
+        raise InputError(f"{name}: the object rows of image {bad.index[0].strip('|')} disagree on {cols} "
+                         f"({rows(key == bad.index[0])}); the rows of an image need the same metadata")
+    dup = key.duplicated(keep=False)
+    if not dup.any(): return
+    same = key == key[dup].iloc[0]
+    raise InputError(f"{name}: image {key[dup].iloc[0].strip('|')} is listed in {same.sum()} rows that differ ({rows(same)}); "
+                     "expected one row per image (or one per object, with x, y columns)")
+
 # %% ../../nbs/01_data.screen.ipynb #755cb04a
 def read_index(path, # CSV or parquet file (or a DataFrame) with one row per image, or per object when it has x, y columns
                columns:dict=None, # renames user columns to the schema, e.g. `{'Metadata_Plate': 'plate'}`
@@ -52,8 +108,8 @@ def read_index(path, # CSV or parquet file (or a DataFrame) with one row per ima
                require_controls:bool=True, # every cell line must have control images
               ) -> pd.DataFrame:
     "Read and check an image index; paths come back absolute, `is_control` boolean"
-    if isinstance(path, pd.DataFrame): df,name,folder = path.copy(),'index',Path.cwd()
-    else: path = Path(path); df,name,folder = _read_table(path),str(path),path.parent
+    if isinstance(path, pd.DataFrame): df,name,folder,csv = path.copy(),'index',Path.cwd(),False
+    else: path = Path(path); df,name,folder,csv = _read_table(path),str(path),path.parent,path.suffix not in ('.parquet','.pq')
     folder = Path(root) if root is not None else folder
     if columns:
         unknown = [c for c in columns if c not in df.columns]
@@ -64,10 +120,21 @@ def read_index(path, # CSV or parquet file (or a DataFrame) with one row per ima
     if not index_channels(df): raise InputError(f"{name}: no path_<CHANNEL> column; expected {INDEX_SCHEMA}")
     if ('x' in df.columns) != ('y' in df.columns): raise InputError(f"{name}: has only one of the object columns x, y; expected both or neither")
     if not len(df): raise InputError(f"{name}: the index has no rows; expected {INDEX_SCHEMA}")
+    rows = lambda mask: _rows(df, mask, csv)
+    _check_filled(df, name, rows)
     df['is_control'] = _as_bool(df['is_control'], name)
     for c in ('concentration_uM','time_h'):
         try: df[c] = pd.to_numeric(df[c])
         except (ValueError, TypeError) as e: raise InputError(f"{name}: column {c} must be numeric ({e})") from e
+    if 'x' in df.columns:
+        xy = df[['x', 'y']].apply(pd.to_numeric, errors='coerce')
+        bad = xy.isna().any(axis=1)
+        if bad.any():
+            raise InputError(f"{name}: {bad.sum()} row(s) with an empty or non-numeric x or y ({rows(bad)}); expected pixel positions")
+        df[['x', 'y']] = xy
+    _check_control_compounds(df, name, rows)
+    df = _drop_duplicates(df, name, rows)
+    _check_images(df, name, rows)
     if require_controls: check_controls(df, name)
     for c in [f'path_{ch}' for ch in index_channels(df)] + (['objects_csv'] if 'objects_csv' in df.columns else []):
         df[c] = [str(folder/p) if isinstance(p, str) and p.strip() else '' for p in df[c]]
@@ -113,6 +180,18 @@ def read_image(path, # PNG, TIFF or JPEG file with 8- or 16-bit pixels
     if shape is not None and tuple(arr.shape[-2:]) != tuple(shape):
         raise InputError(f"{path}: image of {arr.shape[-2]}x{arr.shape[-1]} pixels (H x W); expected {shape[0]}x{shape[1]} like the other images")
     return arr
+
+# %% ../../nbs/01_data.screen.ipynb #ed5f35ff
+def image_bits(path, # an image file
+              ) -> int|None:
+    "Bit depth (8 or 16) of the image at `path`, read from its header; None when the header does not say (the read will tell)"
+    path = Path(path)
+    try:
+        if path.suffix.lower() in ('.tif', '.tiff'):
+            with tifffile.TiffFile(path) as tf: dt = np.dtype(tf.series[0].dtype)
+            return (8 if dt.itemsize == 1 else 16) if dt.kind in 'iu' else None
+        with Image.open(path) as im: return 16 if im.mode.startswith('I') else None if im.mode == 'F' else 8
+    except Exception: return None
 
 # %% ../../nbs/01_data.screen.ipynb #42bf14fb
 def channel_hist(img:np.ndarray) -> np.ndarray:
@@ -197,16 +276,45 @@ def read_objects(path, # CSV of object centres in pixels
     xc, yc = _xy_col(df.columns, 'x'), _xy_col(df.columns, 'y')
     if len(xc) != 1 or len(yc) != 1:
         raise InputError(f"{path}: expected one x and one y column (x/y or names ending in _X/_Y), found x: {xc}, y: {yc}")
-    return df[[xc[0], yc[0]]].to_numpy(np.float64)
+    xy = df[[xc[0], yc[0]]].apply(pd.to_numeric, errors='coerce')
+    bad = xy.isna().any(axis=1)
+    if bad.any():
+        raise InputError(f"{path}: {bad.sum()} object(s) with an empty or non-numeric {xc[0]} or {yc[0]} ({_rows(df, bad, True)}); "
+                         "expected pixel positions")
+    return xy.to_numpy(np.float64)
 
 # %% ../../nbs/01_data.screen.ipynb #38650ad1
 def cache_dir() -> Path:
     "Folder for cached screens: `$CELLREP_CACHE`, else `~/.cache/cellrep`"
     return Path(os.environ.get('CELLREP_CACHE') or Path.home()/'.cache'/'cellrep').expanduser()
 
-def _cache_key(index:pd.DataFrame, params:dict) -> str:
+CROPS_VERSION = 2  # the crop builder's version: bump it when the same files and parameters would give other crops
+
+def _files(index:pd.DataFrame, channels, crops:str) -> list:
+    "The files the crops are read from: the images of `channels` and, for object crops, the objects CSVs"
+    cols = [f'path_{c}' for c in channels] + (['objects_csv'] if crops == 'objects' and 'objects_csv' in index.columns else [])
+    return sorted({p for c in cols for p in index[c] if isinstance(p, str) and p})
+
+# %% ../../nbs/01_data.screen.ipynb #d9d04230
+def screen_fingerprint(index:pd.DataFrame, # the index, as `read_index` gives it
+                       files, # the image and objects files the crops are read from
+                       params:dict, # every parameter of the crops, the builder's version among them
+                       hash_limit:int=2**30, # hash the files' content too when they hold at most this many bytes in all
+                      ) -> str:
+    "20 hex digits that change with the index, the files (size, modification time and, up to `hash_limit`, content) and `params`"
     h = hashlib.sha256(index.to_csv(index=False).encode())
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
+    stats = []
+    for f in files:
+        try: s = os.stat(f); stats.append((str(f), s.st_size, s.st_mtime_ns))
+        except OSError as e: stats.append((str(f), None, type(e).__name__))  # the build names the file
+    h.update(json.dumps(stats).encode())
+    if sum(s[1] or 0 for s in stats) <= hash_limit:
+        for f, size, _ in stats:
+            if size is None: continue
+            try:
+                with open(f, 'rb') as fh: h.update(hashlib.file_digest(fh, 'sha256').digest())
+            except OSError as e: h.update(type(e).__name__.encode())
     return h.hexdigest()[:20]
 
 # %% ../../nbs/01_data.screen.ipynb #bba6932a
@@ -225,13 +333,25 @@ def _check_paths(paths, channels, rows):
         r = rows.iloc[0]
         raise InputError(f"image of plate {r.plate}, well {r.well}, site {r.site}: no file for channel(s) {empty} (empty path_ cell); select images that have them")
 
-def _read_channels(paths, channels, shape, names):
-    "The channels of one image stacked, with their names (a file of k > 1 channels gives `<name>_0..<name>_k-1`)"
+def _read_channels(paths, channels, shape, names, depth):
+    "The channels of one image stacked as `depth` integers (8-bit values x 257 for 16 bits), with their names"
     imgs = [read_image(p, shape) for p in paths]
-    if len({a.dtype for a in imgs}) > 1: raise InputError(f"{paths}: channels mix 8- and 16-bit files; expected one bit depth")
+    wide = [p for p, a in zip(paths, imgs) if a.dtype.itemsize > np.dtype(depth).itemsize]
+    if wide: raise InputError(f"{wide[0]}: a 16-bit image whose header said 8 bits (changed while reading?)")
+    imgs = [a.astype(depth)*257 if a.dtype != depth else a for a in imgs]  # v/255 == 257 v/65535: the same value, exactly
     got = [c if len(a) == 1 else f'{c}_{j}' for c, a in zip(channels, imgs) for j in range(len(a))]
     if names is not None and got != names: raise InputError(f"{paths}: channels {got}; expected {names} like the other images")
     return np.concatenate(imgs), got
+
+def _check_size(img, path, size, grid):
+    "Refuse an image too small for the crops asked"
+    _, h, w = img.shape
+    if h < size or w < size:
+        raise InputError(f"{path}: image of {h}x{w} pixels (H x W) is smaller than the {size}x{size} crops asked (size={size}); "
+                         "use a smaller crop size")
+    if grid is not None and (h < grid*size or w < grid*size):
+        raise InputError(f"{path}: image of {h}x{w} pixels (H x W) is too small for a {grid}x{grid} grid of {size}-pixel crops "
+                         f"({grid*size}x{grid*size} pixels); use a smaller grid or crop size")
 
 # %% ../../nbs/01_data.screen.ipynb #7497b6d7
 def screen_from_index(index, # DataFrame from `read_index`, or an index file to read with it
@@ -241,11 +361,11 @@ def screen_from_index(index, # DataFrame from `read_index`, or an index file to 
                       grid:int|None=4, # for 'grid': tiles per side of the centre square (None: whole image)
                       scaling='image', # 'image' / 'plate' (percentiles per image / per plate), 'fixed' (full bit range) or (lo, hi)
                       pct=(0.1, 99.9), # percentiles for 'image' and 'plate' scaling
-                      dtype=None, # 'uint8' or 'uint16' crops; None: the bit depth of the images
+                      dtype=None, # 'uint8' or 'uint16' crops; None: uint16 when any image is 16-bit, else uint8
                       skip_bad:bool=False, # skip unreadable or mis-sized images with a warning instead of raising
                       cache=True, # True: cache under `cache_dir()`; a folder: cache there; False: no cache
                      ) -> Screen:
-    "Cut the images of an index into crops with one metadata row per crop"
+    "Cut the images of an index into crops with one metadata row per crop; `info['fingerprint']` identifies them"
     if not isinstance(index, pd.DataFrame): index = read_index(index)
     channels = list(channels or index_channels(index))
     unknown = [c for c in channels if f'path_{c}' not in index.columns]
@@ -255,27 +375,57 @@ def screen_from_index(index, # DataFrame from `read_index`, or an index file to 
         raise InputError("crops='objects' needs an objects_csv column or x, y columns in the index; use crops='grid' otherwise")
     if not (scaling in ('image', 'plate', 'fixed') or (isinstance(scaling, (tuple, list)) and len(scaling) == 2)):
         raise InputError(f"scaling={scaling!r}: expected 'image', 'plate', 'fixed' or a (lo, hi) range")
+    if dtype is not None and str(dtype) not in ('uint8', 'uint16'):
+        raise InputError(f"dtype={dtype!r}: expected 'uint8', 'uint16' or None")
     params = dict(channels=channels, crops=crops, size=size, grid=grid if crops == 'grid' else None, scaling=scaling,
-                  pct=list(pct), dtype=dtype, skip_bad=skip_bad, version=1)
+                  pct=list(pct), dtype=dtype, skip_bad=skip_bad, version=CROPS_VERSION)
+    fingerprint = screen_fingerprint(index, _files(index, channels, crops), params)
     folder = None
     if cache is not False:
-        folder = (cache_dir() if cache is True else Path(cache))/'screens'/_cache_key(index, params)
+        folder = (cache_dir() if cache is True else Path(cache))/'screens'/fingerprint
         if (folder/'info.json').exists():
             screen = Screen.load(folder); screen.info['cache'] = str(folder)
             return screen
     screen = _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad)
-    screen.info.update(params=params)
+    screen.info.update(params=params, fingerprint=fingerprint)
     if folder is not None: screen.save(folder); screen.info['cache'] = str(folder)
     return screen
 
 # %% ../../nbs/01_data.screen.ipynb #b2af492d
+def _depth(index, channels, scaling):
+    "The integer type every image is read as: uint16 when any image of `channels` is 16-bit, else uint8; and the counts"
+    bits = pd.Series({p: image_bits(p) for c in channels for p in index[f'path_{c}'] if p})
+    n8, n16 = int((bits == 8).sum()), int((bits == 16).sum())
+    if n8 and n16 and not isinstance(scaling, str):
+        raise InputError(f"scaling={tuple(scaling)}: a (lo, hi) range is in grey levels, but the images mix 8-bit "
+                         f"({n8}, e.g. {bits.index[bits == 8][0]}) and 16-bit files ({n16}, e.g. {bits.index[bits == 16][0]}); "
+                         "use scaling 'fixed', 'image' or 'plate', or images of one bit depth")
+    return (np.dtype(np.uint16) if n16 else np.dtype(np.uint8)), {'8-bit': n8, '16-bit': n16}
+
+def _warn_objects(objs:pd.DataFrame, size:int):
+    "Warn about objects outside their image and images whose objects gave no crop"
+    out = objs[objs.outside > 0]
+    if len(out):
+        e = next(out.itertuples())
+        warnings.warn(f"{out.outside.sum()} object(s) of {len(out)} image(s) lie outside their image, e.g. {e.outside} of {e.n} "
+                      f"in {e.path} ({e.h}x{e.w} pixels); check that the objects' x, y are pixel positions (x the column, y the row) "
+                      "in that image", InputWarning)
+    none = objs[(objs.n > 0) & (objs.kept == 0)]
+    if len(none):
+        e = next(none.itertuples())
+        warnings.warn(f"{len(none)} image(s) gave no crop: none of their {none.n.sum()} object(s) lies at least {size//2} px inside "
+                      f"the image (a {size}x{size} crop around it would leave the image), e.g. {e.path} ({e.n} object(s))", InputWarning)
+
 def _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad):
-    parts, metas, plates, hists, skipped, shape, names = [], [], [], {}, [], None, None
+    parts, metas, plates, hists, skipped, objs, shape, names = [], [], [], {}, [], [], None, None
     drop = [c for c in index.columns if c.startswith('path_') or c in ('objects_csv', 'x', 'y')]
+    depth, bit_depths = _depth(index, channels, scaling)
+    store = np.dtype(dtype) if dtype else depth
     for i, rows, paths, xy in _images(index, channels):
         _check_paths(paths, channels, rows)
         try:
-            img, names = _read_channels(paths, channels, shape, names)
+            img, names = _read_channels(paths, channels, shape, names, depth)
+            _check_size(img, paths[0], size, grid if crops == 'grid' else None)
             if xy is None and crops == 'objects': xy = read_objects(rows['objects_csv'].iloc[0])
         except InputError as e:
             if not skip_bad: raise
@@ -285,22 +435,31 @@ def _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_
         else:
             cr, centres, keep = object_crops(img, xy, size)
             meta = rows[keep] if 'x' in index.columns else rows.iloc[[0]*len(cr)]  # x, y rows carry one object each
+            far = (xy < -1).any(1) | (xy[:, 0] > shape[1]) | (xy[:, 1] > shape[0])  # a pixel of slack: not a rounding
+            objs.append(dict(path=paths[0], h=shape[0], w=shape[1], n=len(xy), kept=int(keep.sum()), outside=int(far.sum())))
         plate = rows['plate'].iloc[0]
         if scaling == 'plate': hists[plate] = hists.get(plate, 0) + channel_hist(img)
-        elif scaling == 'image': cr = scale_intensity(cr, *hist_range(channel_hist(img), pct), dtype or img.dtype)
-        else: cr = scale_intensity(cr, *((0, np.iinfo(img.dtype).max) if scaling == 'fixed' else scaling), dtype or img.dtype)
+        elif scaling == 'image': cr = scale_intensity(cr, *hist_range(channel_hist(img), pct), store)
+        else: cr = scale_intensity(cr, *((0, np.iinfo(depth).max) if scaling == 'fixed' else scaling), store)
         parts.append(cr); plates.append(np.full(len(cr), plate, dtype=object))
         metas.append(meta.drop(columns=drop).assign(image_id=i, x=centres[:, 0], y=centres[:, 1]))
+    objs = pd.DataFrame(objs, columns=['path', 'h', 'w', 'n', 'kept', 'outside'])
     if skipped: warnings.warn(f"skipped {len(skipped)} unreadable image(s), e.g. {skipped[0]}")
-    if not parts or not sum(map(len, parts)): raise InputError(f"no crops: {len(skipped)} image(s) skipped, none gave a {size}x{size} crop")
+    if not parts or not sum(map(len, parts)):
+        found = f", with {objs.n.sum()} object(s), none at least {size//2} px inside its image" if crops == 'objects' else ''
+        raise InputError(f"no {size}x{size} crops: {len(parts)} image(s) read{found}, {len(skipped)} skipped"
+                         + (f": {skipped[0]}" if skipped else ''))
+    _warn_objects(objs, size)
     raw = np.concatenate(parts)
     if scaling == 'plate':
         plate_of = np.concatenate(plates)
-        out = np.empty_like(raw, dtype=dtype or raw.dtype)
-        for p, h in hists.items(): out[plate_of == p] = scale_intensity(raw[plate_of == p], *hist_range(h, pct), out.dtype)
+        out = np.empty_like(raw, dtype=store)
+        for p, h in hists.items(): out[plate_of == p] = scale_intensity(raw[plate_of == p], *hist_range(h, pct), store)
         raw = out
     meta = pd.concat(metas, ignore_index=True)
-    return Screen(torch.from_numpy(raw), meta, names, dict(n_images=int(meta.image_id.nunique()), skipped=skipped))
+    info = dict(n_images=int(meta.image_id.nunique()), skipped=skipped, bit_depths=bit_depths)
+    if crops == 'objects': info.update(n_objects=int(objs.n.sum()), n_objects_cropped=int(objs.kept.sum()))
+    return Screen(torch.from_numpy(raw), meta, names, info)
 
 # %% ../../nbs/01_data.screen.ipynb #1089cfb3
 def _meta(x): return x.meta if isinstance(x, Screen) else x
@@ -331,12 +490,15 @@ def select_all(x, # a `Screen` or its metadata
 # %% ../../nbs/01_data.screen.ipynb #dbada55a
 _BY = {'well': ['plate', 'well'], 'plate': ['plate'], 'image': ['image_id']}
 
-def _carve(groups, strata, pct, rng, side, by):
+def _carve(groups, strata, pct, rng, side, by, names, stratify):
     "Groups drawn for `side`: `pct` of each stratum's groups (at least one), leaving at least one"
     out = []
     for s in np.unique(strata):
         g = groups[strata == s]
-        if len(g) < 2: raise InputError(f"split by {by}: stratum {s} has {len(g)} group(s); cannot put it on both train and {side}. Use a finer `by` or stratify=None")
+        if len(g) < 2:
+            unit, of = by if isinstance(by, str) else 'group', f" of {stratify}={s}" if stratify else ''
+            raise InputError(f"split by {by}: the crops{of} lie in {len(g)} {unit}(s) ({names(g)}); "
+                             f"at least 2 are needed, one for train and one for {side}")
         out += list(rng.permutation(g)[:min(max(1, round(pct*len(g))), len(g) - 1)])
     return out
 
@@ -368,13 +530,15 @@ def split_screen(x, # a `Screen` or its metadata
         if len(cut): raise InputError(f"split_screen: holdout {holdout} cuts {len(cut)} group(s) of by={by!r} in two; use a coarser `by`")
         split[held] = 'test'
     rng = np.random.default_rng(seed)
-    stratum = (m[stratify].groupby(group).agg(lambda s: str(sorted(s.unique().tolist()))) if stratify
+    stratum = (m[stratify].groupby(group).agg(lambda s: ', '.join(map(str, sorted(s.unique().tolist())))) if stratify
                else pd.Series('', index=np.unique(group)))  # a group's stratum: the set of values it holds
     def strata(gs): return stratum.loc[gs].to_numpy()
+    label = m.groupby(group)[cols].first().astype(str).agg(' '.join, axis=1)
+    def names(gs): return ', '.join(label.loc[gs[:5]]) + (f' and {len(gs) - 5} more' if len(gs) > 5 else '')
     for side, pct in (('test', test_pct), ('valid', valid_pct)):
         if not pct: continue
         gs = np.unique(group[split == 'train'])
-        split[np.isin(group, _carve(gs, strata(gs), pct, rng, side, by))] = side
+        split[np.isin(group, _carve(gs, strata(gs), pct, rng, side, by, names, stratify))] = side
     if stratify:
         for side in np.unique(split):
             have = set(m[stratify][split == side])
