@@ -1,4 +1,4 @@
-"""Training images per second of the four learners: a naive PyTorch reference, cellrep's own training loop and the model-only bound, side by side in one process; and the speed of the clustering and probe grids. Console script: `cellrep-bench`.
+"""Training images per second of the four learners: a naive PyTorch reference, the peer libraries a user would pick (lightly, byol-pytorch, plain fastai), cellrep's own training loop and the model-only bound, side by side in one process; encoding crops per second against the forward-only bound; and the speed of the clustering and probe grids. Console script: `cellrep-bench`.
 
 Docs: https://cellrep.github.io/cellrep/bench.html.md"""
 
@@ -6,37 +6,51 @@ Docs: https://cellrep.github.io/cellrep/bench.html.md"""
 
 # %% ../nbs/07_bench.ipynb #e79aca41
 from __future__ import annotations
-import statistics, tempfile, time
+import copy, importlib.util, statistics, sys, tempfile, time
 from functools import partial
 import numpy as np, pandas as pd, torch
 from torch import nn
 import torch.nn.functional as F
 from PIL import Image
 from torchvision import transforms as T
-from fastcore.script import call_parse
-from fastai.callback.core import Callback
+# cellrep before fastai: cellrep's __init__ silences fastai's harmless warning on import
 from .core import InputError, Screen, get_device, reset_peak_memory, peak_memory, synchronize
-from .models import Autoencoder, Classifier, Regularized
+from fastcore.script import call_parse, is_cli
+from fastai.callback.core import Callback
+from fastai.data.block import DataBlock, CategoryBlock
+from fastai.data.transforms import IndexSplitter
+from fastai.learner import Learner
+from fastai.losses import CrossEntropyLossFlat, BCEWithLogitsLossFlat
+from fastai.optimizer import Adam
+from fastai.torch_core import set_seed
+from fastai.vision.augment import Flip, RandomResizedCropGPU
+from fastai.vision.core import PILImageBW
+from fastai.vision.data import ImageBlock
+from .models import Backbone, Autoencoder, Classifier, Regularized, rep_size
 from .augment import MULTI_CROP_SCALES, BatchAugment
 from .data.screen import screen_dls
 from .learners import LEARNERS, BYOL, RegularizedLoss, byol_loss, synth_images, train_setup, bf16_supported, compile_parts, encode
 
 # %% auto #0
-__all__ = ['CROPS', 'naive_transforms', 'NaiveDataset', 'bench_model', 'bench_optimizers', 'train_step', 'bench_screen',
-           'naive_speed', 'cellrep_speed', 'bound_speed', 'bench_learners', 'bench_lines', 'cluster_speed',
-           'probe_speed', 'device_checks', 'cellrep_bench']
+__all__ = ['PEERS', 'CROPS', 'naive_transforms', 'NaiveDataset', 'bench_model', 'bench_optimizers', 'train_step', 'bench_screen',
+           'naive_speed', 'cellrep_speed', 'bound_speed', 'LightlyBYOL', 'lightly_transform', 'lightly_speed',
+           'FirstChannel', 'byol_pytorch_learner', 'byol_pytorch_speed', 'fastai_batch_tfms', 'fastai_dls',
+           'fastai_speed', 'peer_available', 'peer_speed', 'bench_learners', 'bench_lines', 'plot_bench',
+           'forward_bound', 'encode_speed', 'encode_lines', 'cluster_speed', 'probe_speed', 'device_checks',
+           'cellrep_bench']
 
 # %% ../nbs/07_bench.ipynb #0fdb9ce6
 def naive_transforms(augment:bool=True, # the paper's augmentation
                      multi_crop:bool=False, # 5 crop groups instead of 1
                      size:int=64, # crop side
+                     then=None, # the last transform of every group, on its PIL crop (default: `T.ToTensor()`)
                     ) -> list:
-    "One torchvision transform (PIL image -> float tensor in [0, 1]) per crop group"
+    "One torchvision transform (PIL image -> float tensor in [0, 1], or what `then` makes of it) per crop group"
     aug = BatchAugment()
     tail = [T.RandomHorizontalFlip(aug.flip_p), T.RandomApply([T.GaussianBlur(3, aug.blur_sigma)], p=aug.blur_p)] if augment else []
     full = [T.RandomResizedCrop(size, scale=aug.scale, ratio=aug.ratio)] if augment else []
     groups = [full] + ([[T.RandomResizedCrop(size, scale=s, ratio=aug.ratio)] for s in MULTI_CROP_SCALES] if multi_crop else [])
-    return [T.Compose(g + tail + [T.ToTensor()]) for g in groups]
+    return [T.Compose(g + tail + [T.ToTensor() if then is None else then]) for g in groups]
 
 class NaiveDataset(torch.utils.data.Dataset):
     "uint8 `N x H x W` images and labels; every item is a PIL image through each of `tfms`"
@@ -91,15 +105,17 @@ def train_step(learner:str, model:nn.Module, opts:tuple, # from `bench_model` an
 
 # %% ../nbs/07_bench.ipynb #ec3303be
 class _Timer(Callback):
-    "Seconds and images of the training batches after the first `warmup`"
+    "Seconds, images and losses of the training batches after the first `warmup`"
     order = 99
-    def __init__(self, warmup:int): self.warmup = warmup
+    def __init__(self, warmup:int): self.warmup, self.losses = warmup, []
     def before_train(self):
         self.start = None
         if self.warmup == 0: self._mark()
     def _mark(self): synchronize(self.dls.device); self.start = time.perf_counter()
     def after_batch(self):
-        if self.training and self.iter == self.warmup - 1: self._mark()  # called once per crop group: the last call wins
+        if not self.training: return
+        self.losses.append(self.learn.loss.detach())  # once per crop group, kept on the device
+        if self.iter == self.warmup - 1: self._mark()  # called once per crop group: the last call wins
     def after_train(self):
         synchronize(self.dls.device)
         self.seconds, self.images = time.perf_counter() - self.start, (self.n_iter - self.warmup)*self.dl.bs
@@ -114,6 +130,18 @@ def _time_batches(batches, step, warmup, device):
         if i == warmup - 1: synchronize(device); start = time.perf_counter()
     synchronize(device)
     return time.perf_counter() - start
+
+def _loader_speed(ds, setup, bs, n_batches, warmup, repeats, device, num_workers=0):
+    "Median images/s of the step `setup(device)` returns (with its model, afresh every run) over shuffled batches of `ds`"
+    dev, runs, losses = get_device(device), [], []
+    reset_peak_memory(dev)
+    for r in range(repeats):
+        torch.manual_seed(r); np.random.seed(r)  # numpy: lightly's blur draws from it
+        model, step = setup(dev)
+        dl = torch.utils.data.DataLoader(ds, batch_size=bs, shuffle=True, drop_last=True, num_workers=num_workers)
+        runs.append((n_batches*bs, _time_batches(dl, lambda b: losses.append(step(b)), warmup, dev)))
+    return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=model,
+                losses=torch.stack(losses).float().tolist())
 
 # %% ../nbs/07_bench.ipynb #71e47fc3
 def bench_screen(n:int, # images
@@ -139,21 +167,17 @@ def naive_speed(learner:str, # one of `cellrep.learners.LEARNERS`
                 device='cpu',
                ) -> dict:
     "Images/s of the paper's way of training: per-image torchvision transforms, float32 NCHW, one step per crop group"
-    dev, n = get_device(device), (n_batches + warmup)*bs
+    n = (n_batches + warmup)*bs
     images = screen.crops[:n, 0].numpy()
     ds = NaiveDataset(images, screen.labels[:n].numpy(), naive_transforms(augment, multi_crop, images.shape[-1]))
-    runs = []
-    reset_peak_memory(dev)
-    for r in range(repeats):
-        torch.manual_seed(r)
+    def setup(dev):
         model = bench_model(learner, images.shape[-1]).to(dev).train()
         opts = bench_optimizers(learner, model)
-        dl = torch.utils.data.DataLoader(ds, batch_size=bs, shuffle=True, drop_last=True, num_workers=num_workers)
         def step(batch):
-            crops, y = batch[0], batch[1].to(dev)
-            for x in crops: train_step(learner, model, opts, x.to(dev), y, shared_forward=False)
-        runs.append((n_batches*bs, _time_batches(dl, step, warmup, dev)))
-    return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=model)
+            y = batch[1].to(dev)
+            return [train_step(learner, model, opts, x.to(dev), y, shared_forward=False) for x in batch[0]][-1]
+        return model, step
+    return _loader_speed(ds, setup, bs, n_batches, warmup, repeats, device, num_workers)
 
 # %% ../nbs/07_bench.ipynb #f95030fc
 def cellrep_speed(learner:str, # one of `cellrep.learners.LEARNERS`
@@ -168,6 +192,7 @@ def cellrep_speed(learner:str, # one of `cellrep.learners.LEARNERS`
                   bf16:bool=None, # `BF16Autocast` (None: where `bf16_supported`)
                   torch_compile:bool=False, # `TorchCompile`
                   device='cpu',
+                  **kwargs, # passed to `train_setup` (e.g. `lr`)
                  ) -> dict:
     "Images/s of `train_setup` on `screen_dls` batches with `CropAugment`"
     dev, n = get_device(device), (n_batches + warmup)*bs
@@ -176,15 +201,16 @@ def cellrep_speed(learner:str, # one of `cellrep.learners.LEARNERS`
     split = np.array(['train']*n + ['valid']*bs + ['none']*(len(screen) - n - bs))
     keep = split != 'none'
     setting = f"{'aug' if augment else 'no_aug'}_{'multi' if multi_crop else 'one'}_crop"
-    runs = []
+    runs, losses = [], []
     reset_peak_memory(dev)
     for r in range(repeats):
         dls = screen_dls(screen[keep], split[keep], bs=bs, device=dev, seed=r)
         timer = _Timer(warmup)
         learn, _ = train_setup(learner, setting, dls, epochs=1, seed=r, channels_last=channels_last, bf16=bf16, torch_compile=torch_compile,
-                               early_stop=False, progress=False, cbs=timer, size=screen.crops.shape[-1])
-        runs.append((timer.images, timer.seconds))
-    return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=learn.model, bf16=bf16, channels_last=channels_last, torch_compile=torch_compile)
+                               early_stop=False, progress=False, cbs=timer, size=screen.crops.shape[-1], **kwargs)
+        runs.append((timer.images, timer.seconds)); losses += timer.losses
+    return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=learn.model,
+                losses=torch.stack(losses).float().tolist(), bf16=bf16, channels_last=channels_last, torch_compile=torch_compile)
 
 # %% ../nbs/07_bench.ipynb #d065b219
 def bound_speed(learner:str, # one of `cellrep.learners.LEARNERS`
@@ -218,42 +244,342 @@ def bound_speed(learner:str, # one of `cellrep.learners.LEARNERS`
         runs.append((n_batches*bs, _time_batches(range(warmup + n_batches), step, warmup, dev)))
     return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=model)
 
+# %% ../nbs/07_bench.ipynb #64c835cd
+class LightlyBYOL(nn.Module):
+    "BYOL as lightly's example writes it: `BYOLProjectionHead`, `BYOLPredictionHead` and momentum copies"
+    def __init__(self, backbone:nn.Module, # the paper's `Backbone`
+                 rep:int=2048, # length of its flattened representation
+                 proj_size:int=64, # projection size (paper's tuned value)
+                 proj_hidden:int=2048, # hidden size of projection and prediction heads (paper's tuned value)
+                ):
+        from lightly.models.modules import BYOLProjectionHead, BYOLPredictionHead
+        from lightly.models.utils import deactivate_requires_grad
+        super().__init__()
+        self.backbone = backbone
+        self.projection_head = BYOLProjectionHead(rep, proj_hidden, proj_size)
+        self.prediction_head = BYOLPredictionHead(proj_size, proj_hidden, proj_size)
+        self.backbone_momentum, self.projection_head_momentum = copy.deepcopy(self.backbone), copy.deepcopy(self.projection_head)
+        deactivate_requires_grad(self.backbone_momentum); deactivate_requires_grad(self.projection_head_momentum)
+
+    def forward(self, x): return self.prediction_head(self.projection_head(self.backbone(x).flatten(start_dim=1)))
+    def forward_momentum(self, x): return self.projection_head_momentum(self.backbone_momentum(x).flatten(start_dim=1)).detach()
+
+def lightly_transform(size:int=64, # crop side
+                     ):
+    "lightly's `BYOLTransform` (two views of a PIL image) with the paper's augmentation, unnormalised"
+    from lightly.transforms import BYOLTransform, BYOLView1Transform, BYOLView2Transform
+    aug = BatchAugment()
+    kw = dict(input_size=size, min_scale=aug.scale[0], hf_prob=aug.flip_p, gaussian_blur=aug.blur_p, sigmas=aug.blur_sigma,
+              cj_prob=0., random_gray_scale=0., solarization_prob=0., vf_prob=0., rr_prob=0., normalize=None)
+    return BYOLTransform(BYOLView1Transform(**kw), BYOLView2Transform(**kw))
+
+# %% ../nbs/07_bench.ipynb #205b171e
+def lightly_speed(learner:str, # 'byol'
+                  multi_crop:bool, # 5 crop groups per image, one optimizer step each
+                  screen:Screen, # the images (uint8, one channel)
+                  bs:int=64, # batch size
+                  n_batches:int=4, # timed batches per run
+                  warmup:int=1, # untimed batches before them
+                  repeats:int=3, # runs; the median is reported
+                  augment:bool=True, # the setting's augmentation before BYOL's views
+                  lr:float=1e-4, # Adam's learning rate
+                  decay:float=0.8, # momentum of the target (paper's tuned value)
+                  num_workers:int=0, # `DataLoader` worker processes
+                  device='cpu',
+                 ) -> dict:
+    "Images/s of BYOL trained as lightly's example does, with its `BYOLTransform` views drawn per image"
+    from lightly.loss import NegativeCosineSimilarity
+    from lightly.models.utils import update_momentum
+    if learner != 'byol': raise InputError(f"lightly peer: learner {learner!r}; expected 'byol'")
+    n, size = (n_batches + warmup)*bs, screen.crops.shape[-1]
+    tfms = naive_transforms(augment, multi_crop, size, then=lightly_transform(size))  # the setting's crop groups, then BYOL's views
+    ds = NaiveDataset(screen.crops[:n, 0].numpy(), screen.labels[:n].numpy(), tfms)
+    criterion = NegativeCosineSimilarity()
+    def setup(dev):
+        model = LightlyBYOL(Backbone(1), rep_size(Backbone(1), size)).to(dev)
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
+        def step(batch):
+            for x0, x1 in batch[0]:  # one crop group: its two views
+                update_momentum(model.backbone, model.backbone_momentum, m=decay)
+                update_momentum(model.projection_head, model.projection_head_momentum, m=decay)
+                x0, x1 = x0.to(dev), x1.to(dev)
+                p0, z0 = model(x0), model.forward_momentum(x0)
+                p1, z1 = model(x1), model.forward_momentum(x1)
+                loss = 0.5*(criterion(p0, z1) + criterion(p1, z0))
+                loss.backward(); opt.step(); opt.zero_grad()
+            return loss.detach()
+        return model, step
+    return _loader_speed(ds, setup, bs, n_batches, warmup, repeats, device, num_workers)
+
+# %% ../nbs/07_bench.ipynb #0e014cb0
+class FirstChannel(nn.Module):
+    "The first channel of a batch (byol-pytorch's constructor sends a 3-channel mock batch through the network)"
+    def forward(self, x): return x[:, :1]
+
+def byol_pytorch_learner(size:int=64, # crop side
+                         proj_size:int=64, # projection size (paper's tuned value)
+                         proj_hidden:int=2048, # hidden size of projector and predictor (paper's tuned value)
+                         decay:float=0.8, # moving-average decay of the target (paper's tuned value)
+                        ) -> nn.Module:
+    "byol-pytorch's `BYOL` around a new `Backbone`, its views augmented once per batch as the paper's augmentation"
+    from byol_pytorch import BYOL as BYOLPyTorch
+    from byol_pytorch.byol_pytorch import RandomApply
+    aug = BatchAugment()
+    augment_fn = nn.Sequential(T.RandomHorizontalFlip(aug.flip_p),
+                               RandomApply(T.GaussianBlur((3, 3), aug.blur_sigma), p=aug.blur_p),
+                               T.RandomResizedCrop((size, size), scale=aug.scale, ratio=aug.ratio))
+    return BYOLPyTorch(nn.Sequential(FirstChannel(), Backbone(1)), image_size=size, hidden_layer=1, projection_size=proj_size,
+                       projection_hidden_size=proj_hidden, augment_fn=augment_fn, moving_average_decay=decay,
+                       use_simplicial_embeddings=False)
+
+# %% ../nbs/07_bench.ipynb #9337a83e
+def byol_pytorch_speed(learner:str, # 'byol'
+                       multi_crop:bool, # 5 crop groups per image, one optimizer step each
+                       screen:Screen, # the images (uint8, one channel)
+                       bs:int=64, # batch size
+                       n_batches:int=4, # timed batches per run
+                       warmup:int=1, # untimed batches before them
+                       repeats:int=3, # runs; the median is reported
+                       augment:bool=True, # the setting's augmentation before BYOL's views
+                       lr:float=1e-4, # Adam's learning rate
+                       decay:float=0.8, # moving-average decay of the target
+                       num_workers:int=0, # `DataLoader` worker processes
+                       device='cpu',
+                      ) -> dict:
+    "Images/s of byol-pytorch's `BYOL` trained as its README does, on the naive loop's batches"
+    if learner != 'byol': raise InputError(f"byol_pytorch peer: learner {learner!r}; expected 'byol'")
+    n, size = (n_batches + warmup)*bs, screen.crops.shape[-1]
+    ds = NaiveDataset(screen.crops[:n, 0].numpy(), screen.labels[:n].numpy(), naive_transforms(augment, multi_crop, size))
+    def setup(dev):
+        model = byol_pytorch_learner(size, decay=decay).to(dev)
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
+        def step(batch):
+            for x in batch[0]:
+                loss = model(x.to(dev))
+                opt.zero_grad(); loss.backward(); opt.step()
+                model.update_moving_average()
+            return loss.detach()
+        return model, step
+    return _loader_speed(ds, setup, bs, n_batches, warmup, repeats, device, num_workers)
+
+# %% ../nbs/07_bench.ipynb #d9fc27d4
+def fastai_batch_tfms(augment:bool=True, # the paper's augmentation
+                      multi_crop:bool=False, # 5 crop groups instead of 1
+                      size:int=64, # crop side
+                     ) -> list:
+    "fastai's own batch transforms of every crop group: `Flip` per image, `RandomResizedCropGPU` per batch"
+    aug = BatchAugment()
+    flip = [Flip(p=aug.flip_p)] if augment else []
+    full = [RandomResizedCropGPU(size, min_scale=aug.scale[0], max_scale=aug.scale[1], ratio=aug.ratio)] if augment else []
+    crops = [[RandomResizedCropGPU(size, min_scale=lo, max_scale=hi, ratio=aug.ratio)] for lo, hi in MULTI_CROP_SCALES]
+    if not multi_crop: crops = []
+    return [flip + g for g in [full] + crops]
+
+def fastai_dls(learner:str, # 'weakly' (labels as targets) or 'autoencoder' (the image as target)
+               screen:Screen, # the images (uint8, one channel)
+               n_train:int, # the first `n_train` images train, the next `bs` validate
+               bs:int=64, # batch size
+               batch_tfms=None, # fastai batch transforms
+               num_workers:int=0, # `DataLoader` worker processes
+               device='cpu',
+              ):
+    "fastai `DataLoaders` of a `DataBlock` of `PILImageBW` images, as a fastai user builds them"
+    images, labels = screen.crops[:, 0].numpy(), screen.labels.numpy()
+    image = lambda i: PILImageBW.create(images[i])
+    target = (ImageBlock(cls=PILImageBW), image) if learner == 'autoencoder' else (CategoryBlock, lambda i: int(labels[i]))
+    dblock = DataBlock(blocks=(ImageBlock(cls=PILImageBW), target[0]), get_x=image, get_y=target[1],
+                       splitter=IndexSplitter(range(n_train, n_train + bs)), batch_tfms=batch_tfms)
+    return dblock.dataloaders(range(n_train + bs), bs=bs, num_workers=num_workers, device=get_device(device))
+
+# %% ../nbs/07_bench.ipynb #aa1c7821
+def fastai_speed(learner:str, # 'weakly' or 'autoencoder'
+                 multi_crop:bool, # 5 crop groups per image, one optimizer step each
+                 screen:Screen, # the images (uint8, one channel)
+                 bs:int=64, # batch size
+                 n_batches:int=4, # timed batches per run
+                 warmup:int=1, # untimed batches before them
+                 repeats:int=3, # runs; the median is reported
+                 augment:bool=True, # the paper's augmentation
+                 lr:float=1e-4, # constant learning rate
+                 num_workers:int=0, # `DataLoader` worker processes
+                 device='cpu',
+                ) -> dict:
+    "Images/s of a plain fastai `Learner` on `fastai_dls` with `fastai_batch_tfms`, one `fit` epoch per crop group"
+    if learner not in ('weakly', 'autoencoder'):
+        raise InputError(f"fastai peer: learner {learner!r}; expected 'weakly' or 'autoencoder'")
+    dev, n, size = get_device(device), (n_batches + warmup)*bs, screen.crops.shape[-1]
+    if len(screen) < n + bs: raise InputError(f"fastai_speed: {len(screen)} images, need {n + bs}")
+    runs, losses = [], []
+    reset_peak_memory(dev)
+    for r in range(repeats):
+        set_seed(r)
+        groups = [fastai_dls(learner, screen, n, bs, tfms, num_workers, dev) for tfms in fastai_batch_tfms(augment, multi_crop, size)]
+        model, loss = ((Classifier(1, size=size), CrossEntropyLossFlat()) if learner == 'weakly'
+                       else (Autoencoder(1), BCEWithLogitsLossFlat()))
+        learn = Learner(groups[0], model, loss_func=loss, opt_func=partial(Adam, sqr_mom=0.999, eps=1e-8), lr=lr, wd=0.)
+        seconds = 0.
+        with learn.no_bar(), learn.no_logging():
+            for dls in groups:
+                learn.dls, timer = dls, _Timer(warmup)
+                learn.fit(1, cbs=timer)
+                seconds += timer.seconds; losses += timer.losses
+        runs.append((n_batches*bs, seconds))
+    return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=learn.model,
+                losses=torch.stack(losses).float().tolist())
+
+# %% ../nbs/07_bench.ipynb #4e8af007
+PEERS = {
+    'lightly': dict(package='lightly', learners=('byol',), speed=lightly_speed, per_image=True,
+                    differences="BYOLTransform views per image (PIL blur of radius sigma); views through the networks one at a time; "
+                                "normalize=None (3-channel default)"),
+    'byol_pytorch': dict(package='byol_pytorch', learners=('byol',), speed=byol_pytorch_speed, per_image=False,
+                         differences="BYOL's views drawn once per batch (one crop, flip, blur); augment_fn without its RGB transforms; "
+                                     "FirstChannel for the 3-channel mock batch"),
+    'fastai': dict(package='fastai', learners=('weakly', 'autoencoder'), speed=fastai_speed, per_image=False,
+                   differences="Flip per image, RandomResizedCropGPU once per batch; no blur; multi-crop: one DataLoaders per crop group in turn"),
+}
+
+def peer_available(peer:str) -> bool:
+    "Whether `peer`'s library is installed"
+    if peer not in PEERS: raise InputError(f"peer {peer!r}: expected one of {list(PEERS)}")
+    return importlib.util.find_spec(PEERS[peer]['package']) is not None
+
+def peer_speed(peer:str, # one of `PEERS`
+               learner:str, # one of its learners
+               multi_crop:bool, # 5 crop groups per image, one optimizer step each
+               screen:Screen, # the images (uint8, one channel)
+               **kwargs, # passed to the peer's speed function (`bs`, `n_batches`, `warmup`, `repeats`, `augment`, `lr`, `num_workers`, `device`)
+              ) -> dict:
+    "Images/s, peak memory, model and per-step losses of `peer`'s training loop for `learner`"
+    if not peer_available(peer):
+        raise InputError(f"peer {peer!r}: {PEERS[peer]['package']} is not installed (pip install 'cellrep[bench]')")
+    if learner not in PEERS[peer]['learners']:
+        raise InputError(f"peer {peer!r}: no {learner!r} learner; it has {list(PEERS[peer]['learners'])}")
+    return PEERS[peer]['speed'](learner, multi_crop, screen, **kwargs)
+
 # %% ../nbs/07_bench.ipynb #7efee08b
 CROPS = {'one_crop': False, 'multi_crop': True}
 
 def bench_learners(learners=tuple(LEARNERS), # learners to measure
                    crops=tuple(CROPS), # 'one_crop', 'multi_crop'
+                   peers=tuple(PEERS), # peers to measure, where installed and where they have the learner
                    n_images:int=None, # images of the synthetic screen (default: enough for one run)
                    size:int=64, # image side
                    bs:int=64, # batch size
                    n_batches:int=4, # timed batches per run
                    warmup:int=1, # untimed batches per run
                    repeats:int=3, # runs per measurement; medians are reported
-                   naive_workers:int=0, # `DataLoader` worker processes of the naive loop
+                   naive_workers:int=0, # `DataLoader` worker processes of the naive loop and the peers
                    torch_compile:bool=False, # compile the models of the cellrep and bound loops
                    device='cpu',
                    verbose:bool=False, # print each row as it is measured
                   ) -> pd.DataFrame:
-    "Images/s and peak memory (MB) of the naive, cellrep and bound loops, one row per learner and crop setting"
+    "Images/s and peak memory (MB) of the naive, peer, cellrep and bound loops, one row per learner and crop setting"
+    for p in peers:
+        if not peer_available(p):
+            print(f"peer {p} skipped: {PEERS[p]['package']} is not installed (pip install 'cellrep[bench]')")
+    peers = [p for p in peers if peer_available(p)]
     screen = bench_screen(n_images or (n_batches + warmup + 1)*bs, size)
     kw = dict(bs=bs, n_batches=n_batches, warmup=warmup, repeats=repeats, device=device)
     rows = []
     for learner in learners:
         for crop in crops:
             a = naive_speed(learner, CROPS[crop], screen, num_workers=naive_workers, **kw)
+            ps = {p: peer_speed(p, learner, CROPS[crop], screen, num_workers=naive_workers, **kw)
+                  for p in peers if learner in PEERS[p]['learners']}
             b = cellrep_speed(learner, CROPS[crop], screen, torch_compile=torch_compile, **kw)
             c = bound_speed(learner, CROPS[crop], size=size, bf16=b['bf16'], torch_compile=torch_compile, **kw)
-            rows.append(dict(learner=learner, crop=crop, naive=a['images_per_s'], cellrep=b['images_per_s'], bound=c['images_per_s'],
-                             speedup=b['images_per_s']/a['images_per_s'], efficiency=b['images_per_s']/c['images_per_s'],
-                             naive_mb=a['peak_memory']/2**20, cellrep_mb=b['peak_memory']/2**20, bound_mb=c['peak_memory']/2**20,
-                             bf16=b['bf16'], channels_last=b['channels_last'], torch_compile=torch_compile))
+            row = dict(learner=learner, crop=crop, naive=a['images_per_s'], **{p: np.nan for p in peers},
+                       cellrep=b['images_per_s'], bound=c['images_per_s'], speedup=b['images_per_s']/a['images_per_s'])
+            for p in peers:
+                row[p] = ps[p]['images_per_s'] if p in ps else np.nan
+                row[f'vs_{p}'] = b['images_per_s']/row[p]
+            row.update(efficiency=b['images_per_s']/c['images_per_s'], naive_mb=a['peak_memory']/2**20,
+                       **{f'{p}_mb': ps[p]['peak_memory']/2**20 if p in ps else np.nan for p in peers},
+                       cellrep_mb=b['peak_memory']/2**20, bound_mb=c['peak_memory']/2**20,
+                       bf16=b['bf16'], channels_last=b['channels_last'], torch_compile=torch_compile)
+            rows.append(row)
             if verbose: print(bench_lines(pd.DataFrame(rows[-1:]))[0], flush=True)
     return pd.DataFrame(rows)
 
+def _peer_cols(table): return [p for p in PEERS if p in table.columns]
+
 def bench_lines(table:pd.DataFrame) -> list:
-    "The summary line of every row of a `bench_learners` table"
-    return [f"{r.learner} {r.crop} naive={r.naive:.1f} cellrep={r.cellrep:.1f} bound={r.bound:.1f} speedup={r.speedup:.2f} efficiency={r.efficiency:.2f}"
-            for r in table.itertuples()]
+    "The summary line of every row of a `bench_learners` table (a peer only where it has the learner)"
+    lines = []
+    for r in table.to_dict('records'):
+        ps = [p for p in _peer_cols(table) if not pd.isna(r[p])]
+        lines.append(' '.join([r['learner'], r['crop'], f"naive={r['naive']:.1f}", *(f"{p}={r[p]:.1f}" for p in ps),
+                               f"cellrep={r['cellrep']:.1f}", f"bound={r['bound']:.1f}", f"speedup={r['speedup']:.2f}",
+                               *(f"vs_{p}={r[f'vs_{p}']:.2f}" for p in ps), f"efficiency={r['efficiency']:.2f}"]))
+    return lines
+
+# %% ../nbs/07_bench.ipynb #8e7941c6
+def plot_bench(table:pd.DataFrame, # from `bench_learners`
+               figsize=None):
+    "Training images/s of every loop, a group of bars per learner, a panel per crop setting (log scale)"
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
+    loops, crops = ['naive', *_peer_cols(table), 'cellrep', 'bound'], list(dict.fromkeys(table.crop))
+    fig, axs = plt.subplots(1, len(crops), figsize=figsize or (5.5*len(crops), 1 + 0.9*table.learner.nunique()), squeeze=False)
+    for ax, crop in zip(axs[0], crops):
+        t = table[table.crop == crop].set_index('learner')[loops].iloc[::-1]
+        t.plot.barh(ax=ax, logx=True, width=0.85, legend=False)
+        ax.set_title(crop, fontsize=10); ax.set_xlabel('training images/s'); ax.set_ylabel('')
+        ax.xaxis.set_minor_formatter(NullFormatter())  # the log axis' minor labels overlap
+    handles, labels = axs[0, 0].get_legend_handles_labels()
+    axs[0, -1].legend(handles[::-1], labels[::-1], fontsize=8, loc='center left', bbox_to_anchor=(1, 0.5))
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/07_bench.ipynb #e76162bd
+def forward_bound(bs:int=256, # batch size
+                  size:int=64, # crop side
+                  n_batches:int=8, # timed batches per run
+                  warmup:int=1, # untimed batches before them
+                  repeats:int=3, # runs; the median is reported
+                  channels_last:bool=True, # model and batch in channels-last memory format
+                  bf16:bool=None, # bfloat16 autocast (None: where `bf16_supported`)
+                  device='cpu',
+                 ) -> float:
+    "Crops/s of the backbone's forward pass alone (eval mode, `inference_mode`) on a random batch already on `device`"
+    dev = get_device(device)
+    if bf16 is None: bf16 = bf16_supported(dev)
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    x = torch.rand(bs, 1, size, size, generator=torch.Generator().manual_seed(0)).to(dev).contiguous(memory_format=fmt)
+    model = Backbone(1).eval().to(dev).to(memory_format=fmt)
+    def step(_):
+        with torch.inference_mode(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16): model(x).flatten(1).float()
+    return _median_rate([(n_batches*bs, _time_batches(range(warmup + n_batches), step, warmup, dev)) for _ in range(repeats)])
+
+def encode_speed(n:int=4096, # crops of the synthetic screen
+                 bs:int=256, # batch size of `encode` and of the bound
+                 size:int=64, # crop side
+                 repeats:int=3, # runs; medians are reported
+                 channels_last:bool=True, # the bound's memory format
+                 bf16:bool=None, # the bound's bfloat16 autocast (None: where `bf16_supported`)
+                 encode_fn=encode, # the encoder to time: `cellrep.learners.encode` or a candidate with its signature
+                 device='cpu',
+                ) -> pd.DataFrame:
+    "Crops/s of `encode_fn` on a `Screen` and of `forward_bound` (as given and in float32 NCHW), and their ratios"
+    dev = get_device(device)
+    if bf16 is None: bf16 = bf16_supported(dev)
+    if n < bs: raise InputError(f"encode_speed: n={n} crops, expected at least bs={bs}")
+    screen, model = bench_screen(n, size), Backbone(1)
+    encode_fn(model, screen[:bs], bs=bs, device=dev)  # warm-up
+    def rate():
+        start = time.perf_counter(); encode_fn(model, screen, bs=bs, device=dev)
+        return n/(time.perf_counter() - start)
+    enc = statistics.median(rate() for _ in range(repeats))
+    kw = dict(bs=bs, size=size, n_batches=max(n//bs, 1), repeats=repeats, device=dev)
+    bound, bound32 = forward_bound(channels_last=channels_last, bf16=bf16, **kw), forward_bound(channels_last=False, bf16=False, **kw)
+    return pd.DataFrame([dict(bs=bs, crops=n, encode=enc, bound=bound, bound_fp32=bound32, efficiency=enc/bound,
+                              efficiency_fp32=enc/bound32, bf16=bf16, channels_last=channels_last)])
+
+def encode_lines(table:pd.DataFrame) -> list:
+    "The summary line of every row of an `encode_speed` table"
+    return [f"encode bs={r.bs} crops={r.crops} encode={r.encode:.1f} bound={r.bound:.1f} bound_fp32={r.bound_fp32:.1f} "
+            f"efficiency={r.efficiency:.2f} efficiency_fp32={r.efficiency_fp32:.2f}" for r in table.itertuples()]
 
 # %% ../nbs/07_bench.ipynb #24718c7a
 def _blobs(n, d, k=6, seed=0):
@@ -341,33 +667,61 @@ def device_checks(device='auto', # the device to check
     return pd.DataFrame(rows)
 
 # %% ../nbs/07_bench.ipynb #92ffefef
+def _names(arg:str, known, option:str, empty_ok:bool=False) -> list:
+    "The comma-separated names of `arg`, each one of `known`"
+    names = [s.strip() for s in (arg or '').split(',') if s.strip()]
+    bad = [s for s in names if s not in known]
+    if bad or not (names or empty_ok):
+        raise InputError(f"--{option} {arg!r}: expected comma-separated names out of {','.join(known)}"
+                         + (f"; unknown: {','.join(bad)}" if bad else ''))
+    return names
+
+def _at_least(option:str, value, low:int):
+    if value is not None and value < low: raise InputError(f"--{option} {value}: expected at least {low}")
+
 @call_parse
-def cellrep_bench(quick:bool=False, # a small, fast run (about a minute)
+def cellrep_bench(quick:bool=False, # a small, fast run (a few minutes on an idle 2-core CPU)
                   bs:int=None, # batch size (default 64; quick: 16)
                   n_batches:int=None, # timed batches per run (default 4; quick: 2)
                   repeats:int=None, # runs per measurement (default 3; quick: 1)
                   learners:str='weakly,autoencoder,regularized,byol', # comma-separated learners
+                  peers:str='lightly,byol_pytorch,fastai', # comma-separated peer libraries ('' for none)
                   device:str='cpu', # 'cpu', 'cuda', 'auto'
-                  grids:bool=True, # also time the clustering and probe grids
+                  grids:bool=True, # time the clustering and probe grids (--no-grids: skip them)
+                  encoding:bool=True, # time `encode` against the forward-only bound (--no-encoding: skip it)
+                  encode_bs:int=256, # batch size of the encoding measurement
                   threads:int=None, # torch threads (default: torch's)
-                  naive_workers:int=0, # `DataLoader` worker processes of the naive loop
+                  naive_workers:int=0, # `DataLoader` worker processes of the naive loop and the peers
                   torch_compile:bool=False, # compile the models of the cellrep and bound loops
                   checks:bool=False, # first run `device_checks` on the device
                  ):
-    "Training images/s of the learners (naive, cellrep, bound), the speed of the clustering and probe grids, and `device_checks`"
-    if threads: torch.set_num_threads(threads)
-    bs, n_batches, repeats = bs or (16 if quick else 64), n_batches or (2 if quick else 4), repeats or (1 if quick else 3)
-    dev = get_device(device)
-    pd.set_option('display.width', 200)
-    print(f"device={dev} threads={torch.get_num_threads()} bf16_supported={bf16_supported(dev)} bs={bs} n_batches={n_batches} repeats={repeats}"
-          f" naive_workers={naive_workers} torch_compile={torch_compile} torch={torch.__version__}")
-    if checks: print(device_checks(dev).pivot_table(index=['learner', 'setting'], columns='check', values='value').round(4).to_string(), flush=True)
-    if grids:
-        print(cluster_speed(**(dict(n=500, d=256) if quick else dict(n=2000, d=2048, n_epochs=200))).round(3).to_string(index=False))
-        print(probe_speed(**(dict(n=2048, d=512, epochs=2) if quick else {}), device=dev).to_string(index=False), flush=True)
-    table = bench_learners(learners.split(','), bs=bs, n_batches=n_batches, repeats=repeats, naive_workers=naive_workers,
-                           torch_compile=torch_compile, device=dev, verbose=True)
-    print(table.round(2).to_string(index=False))
-    print("targets: speedup (cellrep/naive) >= 3, efficiency (cellrep/bound) >= 0.85")
-    print('\n'.join(bench_lines(table)))
-    return table
+    "Training images/s of the learners (naive, peers, cellrep, bound), encoding crops/s, the evaluation grids, `device_checks`"
+    try:
+        learners, peers = _names(learners, LEARNERS, 'learners'), _names(peers, PEERS, 'peers', empty_ok=True)
+        for option, value, low in [('bs', bs, 2), ('n-batches', n_batches, 1), ('repeats', repeats, 1), ('threads', threads, 1),
+                                   ('naive-workers', naive_workers, 0), ('encode-bs', encode_bs, 1)]:
+            _at_least(option, value, low)
+        dev = get_device(device)
+        if threads: torch.set_num_threads(threads)
+        bs, n_batches, repeats = bs or (16 if quick else 64), n_batches or (2 if quick else 4), repeats or (1 if quick else 3)
+        pd.set_option('display.width', 250)
+        print(f"device={dev} threads={torch.get_num_threads()} bf16_supported={bf16_supported(dev)} bs={bs} n_batches={n_batches}"
+              f" repeats={repeats} naive_workers={naive_workers} torch_compile={torch_compile} torch={torch.__version__}")
+        if checks:
+            dc = device_checks(dev).pivot_table(index=['learner', 'setting'], columns='check', values='value')
+            print(dc.round(4).to_string(), flush=True)
+        if grids:
+            print(cluster_speed(**(dict(n=500, d=256) if quick else dict(n=2000, d=2048, n_epochs=200))).round(3).to_string(index=False))
+            print(probe_speed(**(dict(n=2048, d=512, epochs=2) if quick else {}), device=dev).to_string(index=False), flush=True)
+        enc = encode_speed(n=2*encode_bs if quick else 16*encode_bs, bs=encode_bs, repeats=repeats, device=dev) if encoding else None
+        table = bench_learners(learners, peers=peers, bs=bs, n_batches=n_batches, repeats=repeats, naive_workers=naive_workers,
+                               torch_compile=torch_compile, device=dev, verbose=True)
+        print(table.round(2).to_string(index=False))
+        print("targets: vs_<peer> (cellrep/peer) >= 1.0 on every row and >= 1.5 against the best peer drawing augmentation"
+              " per image (lightly); efficiency (cellrep/bound) >= 0.9; encode efficiency >= 0.8")
+        print('\n'.join(bench_lines(table) + (encode_lines(enc) if enc is not None else [])))
+        return table
+    except InputError as e:
+        if not is_cli(cellrep_bench): raise
+        print(f"cellrep-bench: error: {' '.join(str(e).split())}", file=sys.stderr)
+        sys.exit(2)
