@@ -503,24 +503,29 @@ def encode(backbone:nn.Module, # a backbone, or any of the four learners' models
            data, # a `Screen`, or a `DataLoader` of (x, ...) batches
            bs:int=256, # batch size (for a `Screen`)
            device='auto', # where to compute ('auto': CUDA when available)
+           channels_last:bool=True, # backbone and crops in channels-last memory format (the same arithmetic, faster convolutions)
+           bf16:bool=None, # bfloat16 autocast (None: where `bf16_supported`, as in training; adds bfloat16 rounding)
           ) -> Representations:
     "Flattened representations of `data`'s crops with their metadata (eval mode, no gradients, batched)"
     backbone, dev = backbone_of(backbone), get_device(device)
+    if bf16 is None: bf16 = bf16_supported(dev)
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
     was_training, old_dev = backbone.training, _model_device(backbone)
-    backbone.eval().to(dev)
+    backbone.eval().to(dev, memory_format=fmt)
+    def rep(x): return backbone(x.contiguous(memory_format=fmt)).flatten(1).float().cpu()
     feats, ys = [], []
     try:
-        with torch.inference_mode():
+        with torch.inference_mode(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
             if isinstance(data, Screen):
-                for i in range(0, len(data), bs): feats.append(backbone(data.float(slice(i, i+bs)).to(dev)).flatten(1).float().cpu())
+                for i in range(0, len(data), bs): feats.append(rep(data.crops[i:i+bs].to(dev).float().div_(data.max_value)))
                 meta = data.meta
             else:
                 if hasattr(data, 'new'): data = data.new(shuffle=False, drop_last=False)
                 for b in data:
-                    feats.append(backbone(b[0].to(dev)).flatten(1).float().cpu())
+                    feats.append(rep(b[0].to(dev)))
                     if len(b) > 1: ys.append(b[1])
                 meta = _dl_meta(data, ys)
-    finally: backbone.train(was_training).to(old_dev)
+    finally: backbone.train(was_training).to(old_dev, memory_format=torch.contiguous_format)
     return Representations(torch.cat(feats).numpy(), meta)
 
 # %% ../nbs/04_learners.ipynb #25749462
