@@ -2,4 +2,4 @@ from .distance import *
 from .probe import *
 from .cluster import *
 from .profiling import *
-from .tables import *
+from .stats import *
