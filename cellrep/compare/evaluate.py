@@ -71,7 +71,8 @@ def _task(task, reps, norm, split, w, design, opts, seed, device):
         res = distance_scores(tr, design.pair, design.control, seed=seed)
         return res.scores, distance_replicates(tr, design.pair, design.control, design.unit, design.W), [], {'distance_samples.csv': res.samples}
     if task == 'classification':
-        res = probe_scores(norm, split, grid=hparam_grid(**opts.probe_grid), epochs=opts.probe_epochs, seed=seed, device=device)
+        res = probe_scores(norm, split, grid=hparam_grid(**opts.probe_grid), epochs=opts.probe_epochs, bs=opts.probe_bs, seed=seed,
+                           device=device)
         return res.scores, probe_replicates(res.predictions, w[:, np.searchsorted(np.flatnonzero(test), res.predictions.row)]), []
     if task == 'clustering':
         rows = _cluster_rows(tr.meta, opts.cluster_max_points)

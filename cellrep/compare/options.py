@@ -22,19 +22,19 @@ __all__ = ['REFERENCES', 'PRESETS', 'Options', 'resolve_options', 'screen_finger
 REFERENCES = ('untrained', 'trivial', 'pixels', 'cellprofiler')
 
 PRESETS = {
-    'cpu': dict(settings=['no_aug_one_crop'], seeds=[0, 1, 2], steps=300, epochs=None, bs=64, lr=1e-3, early_stop=False,
-                crop_size=32, max_per_well=None, screen={'n_per_well': 12, 'n_plates': 6},
+    'cpu': dict(settings=['no_aug_one_crop'], seeds=[0, 1, 2, 3, 4], steps=300, epochs=None, bs=64, lr=1e-3, early_stop=False,
+                crop_size=32, max_per_well=None, screen={'n_per_well': 24, 'n_plates': 6},
                 cluster_grid=[15, 30], cluster_max_points=1500, umap_epochs=200,
-                probe_grid=dict(lr=[0.1, 0.01], momentum=[0.9], wd=[1e-4]), probe_epochs=10, null_size=10_000, n_boot=1000),
+                probe_grid=dict(lr=[0.1, 0.01], momentum=[0.9], wd=[1e-4]), probe_epochs=25, probe_bs=128, null_size=10_000, n_boot=1000),
     'full': dict(settings=list(SETTINGS), seeds=[0, 1, 2], steps=None, epochs=50, bs=256, lr=1e-4, early_stop=True,
                  crop_size=64, max_per_well=None, screen={'n_per_well': 16, 'n_plates': 6},
                  cluster_grid=list(PAPER_GRID), cluster_max_points=None, umap_epochs=None,
-                 probe_grid=dict(lr=[0.1, 0.05, 0.01], momentum=[0.9, 0.8, 0.7], wd=[1e-3, 1e-4, 1e-5]), probe_epochs=25,
+                 probe_grid=dict(lr=[0.1, 0.05, 0.01], momentum=[0.9, 0.8, 0.7], wd=[1e-3, 1e-4, 1e-5]), probe_epochs=25, probe_bs=1024,
                  null_size=10_000, n_boot=1000),
     'tiny': dict(settings=['no_aug_one_crop'], seeds=[0, 1], steps=4, epochs=None, bs=16, lr=1e-3, early_stop=False,
                  crop_size=32, max_per_well=None, screen={'n_per_well': 2, 'n_plates': 4, 'cell_lines': ('lineA', 'lineB')},
                  cluster_grid=[8, 16], cluster_max_points=None, umap_epochs=50,
-                 probe_grid=dict(lr=[0.05], momentum=[0.9], wd=[1e-4]), probe_epochs=3, null_size=200, n_boot=200),
+                 probe_grid=dict(lr=[0.05], momentum=[0.9], wd=[1e-4]), probe_epochs=3, probe_bs=128, null_size=200, n_boot=200),
 }
 
 # %% ../../nbs/06a_compare.options.ipynb #c8402d31
@@ -44,7 +44,7 @@ class Options:
     preset:str='cpu' # the preset the other values started from
     learners:list=field(default_factory=lambda: list(LEARNERS)) # learners to train
     settings:list=field(default_factory=lambda: ['no_aug_one_crop']) # settings (`cellrep.augment.SETTINGS`) to train in
-    seeds:list=field(default_factory=lambda: [0, 1, 2]) # training seeds: every setup is trained and evaluated once per seed
+    seeds:list=field(default_factory=lambda: [0, 1, 2, 3, 4]) # training seeds: every setup is trained and evaluated once per seed
     steps:int=300 # optimizer steps per setup (multi-crop groups counted); None: `epochs` epochs
     epochs:int=None # most epochs when `steps` is None (the paper's early stopping may end sooner)
     bs:int=64 # batch size
@@ -57,7 +57,8 @@ class Options:
     references:list=field(default_factory=lambda: list(REFERENCES)) # reference rows evaluated beside the learners
     normalize:str='mad_robustize' # per-plate normalisation against controls before probe and profiling (None: off)
     probe_grid:dict=None # the probe's hyper-parameter grid (lists of lr, momentum, wd)
-    probe_epochs:int=10 # epochs of every probe head
+    probe_epochs:int=25 # epochs of every probe head
+    probe_bs:int=128 # batch size of the probe heads (the paper's 1024 gives a small screen a few steps per epoch: seed-dependent heads)
     cluster_grid:list=None # n_neighbors = min_cluster_size values of the clustering grid
     cluster_max_points:int=None # most test crops clustered per cell line (a fixed random subset; None: all)
     umap_epochs:int=None # UMAP epochs (None: umap-learn's default)
@@ -114,7 +115,7 @@ def resolve_options(preset:str='cpu', # 'cpu', 'full' or 'tiny'
     o.references = [] if o.references in ([], '', 'none') else _names(o.references, REFERENCES, 'references')
     o.seeds = _seeds(o.seeds)
     if o.steps is None and o.epochs is None: raise InputError("steps and epochs are both unset: give a training budget (--steps or --epochs)")
-    for name in ('bs', 'crop_size', 'probe_epochs', 'n_boot', 'null_size'): _positive(name, getattr(o, name))
+    for name in ('bs', 'crop_size', 'probe_epochs', 'probe_bs', 'n_boot', 'null_size'): _positive(name, getattr(o, name))
     for name in ('steps', 'epochs', 'max_per_well', 'cluster_max_points', 'umap_epochs'): _positive(name, getattr(o, name), allow_none=True)
     if o.crop_size < 16 or o.crop_size % 4: raise InputError(f"crop_size={o.crop_size}: expected a multiple of 4, at least 16 (the backbone pools twice)")
     if not (isinstance(o.lr, (int, float)) and o.lr > 0): raise InputError(f"lr={o.lr!r}: expected a positive learning rate")

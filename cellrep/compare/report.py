@@ -273,6 +273,7 @@ def write_report(out, # the report folder
     out, o, d = Path(out), ctx['opts'], ctx['design']
     table, comps, best, truth, results, records = (ctx[k] for k in ('table', 'comps', 'best', 'truth', 'results', 'records'))
     for name, df in (('verdicts.csv', table), ('comparisons.csv', comps), ('best.csv', best)): write_text(out/name, df.to_csv(index=False))
+    if truth is not None: write_text(out/'truth.csv', truth.to_csv(index=False))
     md = [f"# cellrep comparison\n\n{ctx['header']}\n"]
     md += ["\n## Verdicts\n\nPer task, the top trained setup with its 95% interval, the setups not significantly worse than it "
            "(Holm-corrected over all pairs), the references not worse than it, and whether any trained setup beats the untrained backbone.\n\n"]

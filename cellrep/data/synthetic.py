@@ -21,21 +21,22 @@ __all__ = ['CONTROL', 'CELL_LINES', 'PHENOTYPES', 'MECHANISMS', 'DRUGS', 'INDEX_
 CONTROL = 'DMSO'
 
 CELL_LINES = {
-    'lineA': dict(radius=6.5, aspect=0.80, brightness=0.55, density=3.0, growth=1.5),
-    'lineB': dict(radius=8.0, aspect=0.62, brightness=0.45, density=2.0, growth=1.2),
-    'lineC': dict(radius=5.5, aspect=0.90, brightness=0.65, density=4.0, growth=1.8),
+    'lineA': dict(radius=5.8, aspect=0.80, brightness=0.55, density=1.5, growth=1.5),
+    'lineB': dict(radius=6.3, aspect=0.62, brightness=0.50, density=1.0, growth=1.2),
+    'lineC': dict(radius=5.2, aspect=0.90, brightness=0.60, density=2.0, growth=1.8),
 }
 
 # %% ../../nbs/01a_data.synthetic.ipynb #3822706a
-_PHENO_COLS = ['arrest', 'death', 'fragment', 'enlarge', 'shrink', 'round', 'brighten', 'smooth', 'spots', 'spot_gain']
+_PHENO_COLS = ['elongate', 'round', 'lobes', 'rim', 'spots', 'smooth', 'size', 'arrest', 'death']
+_DENSITY_COLS = ['arrest', 'death']
 
 PHENOTYPES = pd.DataFrame.from_dict({
     'control':     dict(),
     'ineffective': dict(),
-    'cytostatic':  dict(arrest=1.0),
-    'cytotoxic':   dict(arrest=1.0, death=0.7, fragment=0.85, shrink=0.2),
-    'antifolate':  dict(arrest=0.4, enlarge=0.45, spots=6.0, spot_gain=1.2),
-    'antimitotic': dict(shrink=0.25, round=1.0, brighten=0.5, smooth=0.8),
+    'cytostatic':  dict(elongate=0.6, arrest=1.0),
+    'cytotoxic':   dict(lobes=0.45, death=0.7),
+    'antifolate':  dict(round=1.0, rim=0.7, smooth=0.8, arrest=0.4),
+    'antimitotic': dict(spots=8.0),
 }, orient='index').reindex(columns=_PHENO_COLS).fillna(0.0)
 MECHANISMS = list(PHENOTYPES.index)
 
@@ -50,8 +51,18 @@ DRUGS = {
 }
 
 # %% ../../nbs/01a_data.synthetic.ipynb #62cee193
-def _resolve(cell_lines, drugs):
-    "Cell lines and drugs as dicts of parameter dicts, checked"
+def _phenotype_table(phenotypes):
+    "`phenotypes` (None: `PHENOTYPES`) as a checked table: one row per mechanism, one column per effect"
+    if phenotypes is None: return PHENOTYPES
+    table = phenotypes if isinstance(phenotypes, pd.DataFrame) else pd.DataFrame.from_dict(phenotypes, orient='index')
+    unknown = [c for c in table.columns if c not in _PHENO_COLS]
+    if unknown: raise InputError(f"phenotypes: unknown effect column(s) {unknown}; expected some of {_PHENO_COLS}")
+    if 'control' in table.index and (table.loc['control'].fillna(0) != 0).any():
+        raise InputError("phenotypes: the 'control' row must be all zeros (controls are untreated)")
+    return table.reindex(columns=_PHENO_COLS).astype(float).fillna(0.0).reindex(['control', *[m for m in table.index if m != 'control']], fill_value=0.0)
+
+def _resolve(cell_lines, drugs, phenotypes=None):
+    "Cell lines and drugs as dicts of parameter dicts, checked (mechanisms against `phenotypes`)"
     if not isinstance(cell_lines, dict):
         cell_lines = [cell_lines] if isinstance(cell_lines, str) else list(cell_lines)
         bad = [c for c in cell_lines if c not in CELL_LINES]
@@ -61,12 +72,13 @@ def _resolve(cell_lines, drugs):
     for name, p in cell_lines.items():
         missing = [k for k in CELL_LINES['lineA'] if k not in p]
         if missing: raise InputError(f"cell_lines: {name!r} lacks {missing}; expected keys {list(CELL_LINES['lineA'])}")
+    mechanisms = list(_phenotype_table(phenotypes).index)[1:]
     drugs = DRUGS if drugs is None else drugs
     drugs = {k: dict(mechanism=v, ec50_uM=1.0) if isinstance(v, str) else {'ec50_uM': 1.0, **v} for k,v in drugs.items()}
     if CONTROL in drugs: raise InputError(f"drugs: {CONTROL!r} is the control, not a drug")
     for k,v in drugs.items():
-        if v.get('mechanism') not in MECHANISMS[1:]:
-            raise InputError(f"drugs: {k!r} has mechanism {v.get('mechanism')!r}; expected one of {MECHANISMS[1:]}")
+        if v.get('mechanism') not in mechanisms:
+            raise InputError(f"drugs: {k!r} has mechanism {v.get('mechanism')!r}; expected one of {mechanisms}")
     return cell_lines, drugs
 
 # %% ../../nbs/01a_data.synthetic.ipynb #f3424f60
@@ -94,9 +106,10 @@ def screen_layout(cell_lines=('lineA', 'lineB', 'lineC'), # names from `CELL_LIN
                   n_plates:int=2, # replicate plates per cell line
                   n_control_wells:int=4, # DMSO wells per plate
                   seed:int=0, # seeds the well positions
+                  phenotypes=None, # mechanism -> planted effects, to check the drugs' mechanisms against (`PHENOTYPES` when None)
                  ) -> pd.DataFrame:
     "One row per well and time point: plate, well, cell line, compound, mechanism, concentration, EC50, time"
-    cell_lines, drugs = _resolve(cell_lines, drugs)
+    cell_lines, drugs = _resolve(cell_lines, drugs, phenotypes)
     concs, times = np.asarray(concentrations_uM, dtype=float), np.asarray(times_h, dtype=float)
     if concs.size == 0 or (concs <= 0).any(): raise InputError(f"concentrations_uM: expected positive values, got {list(concs)}")
     if times.size == 0 or (times < 0).any(): raise InputError(f"times_h: expected values >= 0, got {list(times)}")
@@ -116,29 +129,37 @@ def screen_layout(cell_lines=('lineA', 'lineB', 'lineC'), # names from `CELL_LIN
 def planted_phenotypes(layout:pd.DataFrame, # from `screen_layout`
                        cell_lines=('lineA', 'lineB', 'lineC'), # the cell lines the layout was made with
                        effect:float=1.0, # scales every planted effect (0: drugs look like controls)
+                       density_effect:float=0.0, # scales the changes of cell number (`arrest`, `death`); 0: none
+                       phenotypes=None, # mechanism -> planted effects (`PHENOTYPES` when None)
                       ) -> pd.DataFrame:
     "Per row of `layout`: the planted `strength` in [0, 1], growth `progress` and the nucleus parameters rendered"
     cell_lines, _ = _resolve(cell_lines, {})
+    table = _phenotype_table(phenotypes)
+    unknown = sorted(set(layout.mechanism) - set(table.index))
+    if unknown: raise InputError(f"layout: mechanism(s) {unknown} have no row in phenotypes {list(table.index)}")
     dose = np.where(layout.is_control, 0.0, np.clip(effect*hill(layout.concentration_uM, layout.ec50_uM.fillna(1.0)), 0, 1))
     t = layout.time_h.to_numpy(float)
-    coef = PHENOTYPES.loc[layout.mechanism].reset_index(drop=True)
+    coef = table.loc[layout.mechanism].reset_index(drop=True)
+    coef[_DENSITY_COLS] *= density_effect
     s = dose*time_progress(t)
     lp = pd.DataFrame([cell_lines[c] for c in layout.cell_line])
     ph = pd.DataFrame(dict(strength=s, progress=time_progress(t*(1 - dose*coef.arrest))))
     ph['density'] = lp.density*(1 + lp.growth*ph.progress)*(1 - coef.death*s)
-    ph['radius'] = lp.radius*(1 + 0.12*ph.progress)*(1 + coef.enlarge*s)*(1 - coef.shrink*s)
-    ph['aspect'] = lp.aspect + (1 - lp.aspect)*coef['round']*s
-    ph['brightness'] = lp.brightness*(1 + coef.brighten*s)
+    ph['radius'] = lp.radius*(1 + 0.12*ph.progress)*(1 + coef['size']*s)
+    aspect = lp.aspect*(1 - coef.elongate*s)
+    ph['aspect'] = aspect + (1 - aspect)*coef['round']*s
+    ph['brightness'] = lp.brightness/(1 + coef['size']*s)**2  # a larger nucleus holds the same DNA: dimmer
     ph['texture'] = 0.35*(1 - coef.smooth*s)
     ph['irregularity'] = 0.15*(1 - coef.smooth*s)
-    ph['fragment'] = coef.fragment*s
+    ph['lobes'] = coef.lobes*s
+    ph['rim'] = coef.rim*s
     ph['spots'] = 2.0 + coef.spots*s
-    ph['spot_gain'] = 0.5*(1 + coef.spot_gain*s)
     return ph
 
 # %% ../../nbs/01a_data.synthetic.ipynb #13671de2
 _EDGE = 0.7  # px: width of the soft nuclear edge
 _BG = 0.06   # background grey level (before the plate gain)
+_DOME = 0.3  # the interior is brighter at the centre by this fraction
 
 def _stamp(flat, canvas, cx, cy, Wp, Hp, pad, R, value):
     "Add `value(u, v)` over the (2R+1)^2 pixels around each (cx, cy) of `canvas` into `flat` (padded canvases, flattened)"
@@ -152,24 +173,36 @@ def _stamp(flat, canvas, cx, cy, Wp, Hp, pad, R, value):
 
 def _patch_radius(a): return int(math.ceil(float(a)*1.3 + 2.5))
 
+def _lobe_scale(lobes): return 1/np.sqrt(1 + np.asarray(lobes)**2/2)  # keeps the area of a lobed outline
+
 def _ellipses(flat, o, gen, Wp, Hp, pad, bucket=512):
-    "Draw the soft, irregular ellipses of the nuclei table `o`"
-    order = np.argsort(o['a'], kind='stable')
-    Rmax = _patch_radius(o['a'].max())
+    "Draw the soft, irregular, possibly lobed ellipses of the nuclei table `o`"
+    reach = o['a']*(1 + o['lobe'])*_lobe_scale(o['lobe'])
+    order = np.argsort(reach, kind='stable')
+    Rmax = _patch_radius(reach.max())
     bank = F.interpolate(torch.randn(512, 1, 5, 5, generator=gen), size=(2*Rmax+1,)*2, mode='bicubic', align_corners=True)[:,0]
     for start in range(0, len(order), bucket):
         sel = order[start:start+bucket]
         t = {k: torch.from_numpy(np.ascontiguousarray(v[sel], dtype=np.float32))[:,None,None] for k,v in o.items() if k != 'canvas'}
-        R = _patch_radius(t['a'].max())
+        R = _patch_radius(reach[sel].max())
         c, s = torch.cos(t['angle']), torch.sin(t['angle'])
         ca, sa, cb, sb = c/t['a'], s/t['a'], c/t['b'], s/t['b']
         off = Rmax - R
         wobble = bank[torch.randint(len(bank), (len(sel),), generator=gen), off:off+2*R+1, off:off+2*R+1]*t['irr']*t['a']/_EDGE
+        lobed = bool((t['lobe'] > 0).any())
         def value(u, v):
             xn, yn = u*ca + v*sa, v*cb - u*sb
-            r2 = xn*xn + yn*yn
-            # signed distance to the outline in units of the edge width, moved by the wobble; a slightly domed interior
-            return t['amp']*torch.sigmoid((1 - r2.sqrt())*t['a']/_EDGE + wobble)*(1 - 0.3*r2.clamp(max=1))
+            r = (xn*xn + yn*yn).sqrt().clamp(min=1e-6)  # 1 on the outline
+            # lobes: the outline's radius varies with the angle, rescaled so that the area stays the same
+            if lobed: r = r/((1 + t['lobe']*torch.cos(t['k']*torch.atan2(yn, xn) + t['phase']))*t['lscale'])
+            x = (r*r).clamp(max=1)
+            # distance to the outline in pixels (along the ray from the centre: the edge is as soft across the short axis
+            # as across the long one), in units of the edge width and moved by the wobble, times the interior profile:
+            # a dome, minus what the spots took (`dim`, most at the centre), plus chromatin moved from the centre to a
+            # ring by `rim`; both changes are 0 at the outline, and the rim's integrates to 0: the same area, the same DNA
+            px = (u*u + v*v).sqrt()
+            profile = 1 - _DOME*x - t['dim']*(1 - x*x) + 3*t['rim']*(1 - x)*(x - 1/3)
+            return t['amp']*torch.sigmoid((px/r - px)/_EDGE + wobble)*profile
         _stamp(flat, torch.from_numpy(o['canvas'][sel]), t['cx'][:,0,0], t['cy'][:,0,0], Wp, Hp, pad, R, value)
 
 def _spots(flat, o, Wp, Hp, pad):
@@ -179,30 +212,33 @@ def _spots(flat, o, Wp, Hp, pad):
            lambda u, v: t['amp']*torch.exp((u*u + v*v)*(-0.5/t['sigma']**2)))
 
 # %% ../../nbs/01a_data.synthetic.ipynb #641ad2ef
+_SPOT_GAIN = 1.3  # a chromatin spot's peak over its nucleus's brightness
+
 def _sample_cells(rng, p, canvas, cx, cy):
-    "Tables of nuclei (with fragments) and spots for cells centred at (cx, cy) of `canvas`; `p` holds per-canvas parameters"
+    "Tables of nuclei and spots for cells centred at (cx, cy) of `canvas`; `p` holds per-canvas parameters"
     n = len(canvas)
     g = lambda k: p[k][canvas]
-    a = g('radius')*rng.lognormal(0, 0.12, n)
-    b = a*np.clip(g('aspect')*rng.normal(1, 0.08, n), 0.35, 1.0)
+    r = g('radius')*rng.lognormal(0, 0.12, n)  # radius of the circle of the same area
+    q = np.clip(g('aspect')*rng.normal(1, 0.08, n), 0.3, 1.0)
+    a, b = r/np.sqrt(q), r*np.sqrt(q)
     angle = rng.uniform(0, np.pi, n)
     amp = g('brightness')*rng.normal(1, 0.12, n).clip(0.5)*g('gain')
-    frag = rng.random(n) < g('fragment')
-    live = ~frag
-    nuclei = dict(canvas=canvas[live], cx=cx[live], cy=cy[live], a=a[live], b=b[live], angle=angle[live], amp=amp[live],
-                  irr=g('irregularity')[live])
-    fi = np.repeat(np.flatnonzero(frag), 3 + rng.poisson(1.5, frag.sum()))
-    m = len(fi)
-    r, phi, fa = a[fi]*0.9*np.sqrt(rng.random(m)), rng.uniform(0, 2*np.pi, m), a[fi]*0.28*rng.uniform(0.8, 1.25, m)
-    frags = dict(canvas=canvas[fi], cx=cx[fi] + r*np.cos(phi), cy=cy[fi] + r*np.sin(phi), a=fa, b=fa, angle=np.zeros(m),
-                 amp=amp[fi]*1.2, irr=np.zeros(m))
-    si = np.repeat(np.flatnonzero(live), rng.poisson(g('spots')[live]))
+    lobe = g('lobes')
+    si = np.repeat(np.arange(n), rng.poisson(g('spots')))
     m = len(si)
-    r, phi = 0.7*np.sqrt(rng.random(m)), rng.uniform(0, 2*np.pi, m)
-    x, y, c, s = r*np.cos(phi)*a[si], r*np.sin(phi)*b[si], np.cos(angle[si]), np.sin(angle[si])
-    spots = dict(canvas=canvas[si], cx=cx[si] + x*c - y*s, cy=cy[si] + x*s + y*c, sigma=rng.uniform(0.7, 1.2, m),
-                 amp=amp[si]*g('spot_gain')[si]*rng.uniform(0.6, 1.2, m))
-    return {k: np.concatenate([nuclei[k], frags[k]]) for k in nuclei}, spots
+    rr, phi = 0.7*np.sqrt(rng.random(m)), rng.uniform(0, 2*np.pi, m)
+    x, y, c, s = rr*np.cos(phi)*a[si], rr*np.sin(phi)*b[si], np.cos(angle[si]), np.sin(angle[si])
+    sigma = rng.uniform(0.4, 0.7, m)
+    spot_amp = amp[si]*_SPOT_GAIN*rng.uniform(0.6, 1.2, m)
+    spots = dict(canvas=canvas[si], cx=cx[si] + x*c - y*s, cy=cy[si] + x*s + y*c, sigma=sigma, amp=spot_amp)
+    # the spots hold chromatin taken from the rest of the nucleus: its total intensity stays the same
+    # (the dimming profile 1 - r^4 integrates to 2 pi / 3 over the unit disk)
+    spot_mass = np.bincount(si, weights=spot_amp*2*np.pi*sigma**2, minlength=n)
+    dim = np.clip(spot_mass/(amp*np.pi*r**2*2/3), 0, 1 - _DOME)
+    nuclei = dict(canvas=canvas, cx=cx, cy=cy, a=a, b=b, angle=angle, amp=amp, dim=dim,
+                  irr=g('irregularity'), rim=g('rim'), lobe=lobe, lscale=_lobe_scale(lobe), k=rng.integers(3, 6, n).astype(float),
+                  phase=rng.uniform(0, 2*np.pi, n))
+    return nuclei, spots
 
 # %% ../../nbs/01a_data.synthetic.ipynb #3a152f96
 def _smooth_noise(gen, n, H, W, cell):
@@ -212,7 +248,8 @@ def _smooth_noise(gen, n, H, W, cell):
 def _render(rng, p, nuclei, spots, n, H, W):
     "n uint8 images n x 1 x H x W of the given nuclei and spots; `p` holds per-canvas texture and gain"
     out = max(0, *(max(-o[k].min(initial=0), o[k].max(initial=0) - L) for o in (nuclei, spots) for k,L in (('cx', W), ('cy', H))))
-    pad = int(math.ceil(out)) + max(_patch_radius(nuclei['a'].max(initial=1)), 5) + 1
+    reach = nuclei['a']*(1 + nuclei['lobe']) if len(nuclei['a']) else np.ones(1)
+    pad = int(math.ceil(out)) + max(_patch_radius(reach.max()), 5) + 1
     Hp, Wp = H + 2*pad, W + 2*pad
     gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
     flat = torch.zeros(n*Hp*Wp)
@@ -235,6 +272,8 @@ def _one_thread():
 
 # %% ../../nbs/01a_data.synthetic.ipynb #473d7f2f
 _CHUNK = 256  # crops rendered at once: small enough to stay in cache
+_FIELD = 64   # px: the side of the area a cell line's `density` counts nuclei in
+_MARGIN = 14  # px: neighbours are placed this far outside the crop too, so that long or lobed nuclei reach in from all sides
 
 def synthetic_screen(n_per_well:int=16, # crops per well and time point, spread over the sites
                      cell_lines=('lineA', 'lineB', 'lineC'), # names from `CELL_LINES`, or a dict name -> parameters
@@ -245,34 +284,37 @@ def synthetic_screen(n_per_well:int=16, # crops per well and time point, spread 
                      n_control_wells:int=4, # DMSO wells per plate
                      n_sites:int=4, # fields imaged per well
                      effect:float=1.0, # scales every planted effect; 0 makes drugs look like controls
+                     density_effect:float=0.0, # scales the planted changes of cell number (arrest, death); 0: drugs change nuclei, not their number
+                     phenotypes=None, # mechanism -> planted effects (`PHENOTYPES` when None)
                      batch_effect:float=0.05, # SD of the log intensity gain per plate
                      size:int=64, # crop side in pixels
                      seed:int=0, # one seed for layout, cells and noise
                     ) -> Screen:
     "A screen of rendered nucleus crops (uint8, N x 1 x `size` x `size`) with planted, known drug effects"
     if n_per_well < 1 or n_sites < 1: raise InputError(f"n_per_well={n_per_well}, n_sites={n_sites}: expected >= 1")
-    if effect < 0: raise InputError(f"effect={effect}: expected >= 0")
+    if effect < 0 or density_effect < 0: raise InputError(f"effect={effect}, density_effect={density_effect}: expected >= 0")
     if size < 16: raise InputError(f"size={size}: expected at least 16 pixels")
     rng = np.random.default_rng(seed)
-    lines, drug_params = _resolve(cell_lines, drugs)
-    lay = screen_layout(lines, drug_params, concentrations_uM, times_h, n_plates, n_control_wells, seed=int(rng.integers(2**32)))
-    ph = planted_phenotypes(lay, lines, effect)
+    lines, drug_params = _resolve(cell_lines, drugs, phenotypes)
+    lay = screen_layout(lines, drug_params, concentrations_uM, times_h, n_plates, n_control_wells, seed=int(rng.integers(2**32)),
+                        phenotypes=phenotypes)
+    ph = planted_phenotypes(lay, lines, effect, density_effect, phenotypes)
     plates = lay.plate.unique()
     plate_gain = dict(zip(plates, np.exp(rng.normal(0, batch_effect, len(plates)))))
     ci = np.repeat(np.arange(len(lay)), n_per_well)
     meta = lay.iloc[ci].reset_index(drop=True)
     meta.insert(2, 'site', np.tile(np.arange(n_per_well) % n_sites + 1, len(lay)))
     params = {k: ph[k].to_numpy(float)[ci] for k in ph.columns} | {'gain': meta.plate.map(plate_gain).to_numpy(float)}
-    N, margin = len(meta), 8
+    N, margin = len(meta), _MARGIN
     crops = torch.empty(N, 1, size, size, dtype=torch.uint8)
     n_cells = np.empty(N, dtype=np.int64)
     for s0 in range(0, N, _CHUNK):
         n = min(_CHUNK, N - s0)
         p = {k: v[s0:s0+n] for k,v in params.items()}
         # one cell near the centre (crops are centred on a nucleus), neighbours scattered around it at the condition's density
-        k = rng.poisson(p['density']*((size + 2*margin)/size)**2)
+        k = rng.poisson(p['density']*((size + 2*margin)/_FIELD)**2)
         canvas = np.concatenate([np.arange(n), np.repeat(np.arange(n), k)])
-        cx, cy = (np.concatenate([size/2 + rng.uniform(-4, 4, n), rng.uniform(-margin, size + margin, k.sum())]) for _ in range(2))
+        cx, cy = (np.concatenate([size/2 + rng.uniform(-1, 1, n), rng.uniform(-margin, size + margin, k.sum())]) for _ in range(2))
         inside = (cx >= 0) & (cx < size) & (cy >= 0) & (cy < size)
         n_cells[s0:s0+n] = np.bincount(canvas[inside], minlength=n)
         with _one_thread(): crops[s0:s0+n] = _render(rng, p, *_sample_cells(rng, p, canvas, cx, cy), n, size, size)
@@ -281,8 +323,9 @@ def synthetic_screen(n_per_well:int=16, # crops per well and time point, spread 
     mech = {d: v['mechanism'] for d,v in drug_params.items()}
     groups = pd.Series(mech).groupby(pd.Series(mech)).groups
     pairs = [tuple(v[:2]) for v in groups.values() if len(v) >= 2]
-    info = dict(source='synthetic', seed=seed, effect=effect, control=CONTROL, ground_truth=mech,
+    info = dict(source='synthetic', seed=seed, effect=effect, density_effect=density_effect, control=CONTROL, ground_truth=mech,
                 similar_pair=pairs[0] if pairs else None, cell_lines=lines, drugs=drug_params,
+                phenotypes=_phenotype_table(phenotypes).to_dict(orient='index'),
                 plate_gain={k: float(v) for k,v in plate_gain.items()})
     return Screen(crops, meta, channels=('DNA',), info=info)
 
@@ -301,6 +344,8 @@ def synthetic_images(folder, # where to write; created if missing
                      n_plates:int=2, # replicate plates per cell line
                      n_control_wells:int=2, # DMSO wells per plate
                      effect:float=1.0, # scales every planted effect
+                     density_effect:float=0.0, # scales the planted changes of cell number (arrest, death)
+                     phenotypes=None, # mechanism -> planted effects (`PHENOTYPES` when None)
                      batch_effect:float=0.05, # SD of the log intensity gain per plate
                      seed:int=0, # one seed for everything
                     ) -> pd.DataFrame:
@@ -309,16 +354,17 @@ def synthetic_images(folder, # where to write; created if missing
     if n_sites < 1 or field_size < 32: raise InputError(f"n_sites={n_sites}, field_size={field_size}: expected >= 1 and >= 32")
     folder = Path(folder)
     rng = np.random.default_rng(seed)
-    lines, drug_params = _resolve(cell_lines, drugs)
-    lay = screen_layout(lines, drug_params, concentrations_uM, times_h, n_plates, n_control_wells, seed=int(rng.integers(2**32)))
-    ph = planted_phenotypes(lay, lines, effect)
+    lines, drug_params = _resolve(cell_lines, drugs, phenotypes)
+    lay = screen_layout(lines, drug_params, concentrations_uM, times_h, n_plates, n_control_wells, seed=int(rng.integers(2**32)),
+                        phenotypes=phenotypes)
+    ph = planted_phenotypes(lay, lines, effect, density_effect, phenotypes)
     gains = dict(zip(lay.plate.unique(), np.exp(rng.normal(0, batch_effect, lay.plate.nunique()))))
     fi = np.repeat(np.arange(len(lay)), n_sites)
     idx = lay.iloc[fi].reset_index(drop=True)
     idx.insert(2, 'site', np.tile(np.arange(1, n_sites + 1), len(lay)))
     p = {k: ph[k].to_numpy(float)[fi] for k in ph.columns} | {'gain': idx.plate.map(gains).to_numpy(float)}
-    n, margin = len(idx), 8
-    k = rng.poisson(p['density']*((field_size + 2*margin)/64)**2)
+    n, margin = len(idx), _MARGIN
+    k = rng.poisson(p['density']*((field_size + 2*margin)/_FIELD)**2)
     canvas = np.repeat(np.arange(n), k)
     cx, cy = (rng.uniform(-margin, field_size + margin, k.sum()) for _ in range(2))
     nuclei, spots = _sample_cells(rng, p, canvas, cx, cy)
