@@ -297,7 +297,7 @@ def write_report(out, # the report folder
     if len(t1):
         write_text(out/'table1.csv', t1.to_csv(index=False))
         text = time_text(t1); write_text(out/'table1.md', frame_markdown(text, n_left=2))
-        md += [f"\n## Table 1: training budget, time and movement\n\nBudget: {o.steps} optimizer steps per setup" if o.steps else
+        md += [f"\n## Table 1: training budget, time and movement\n\nBudget: {o.steps} optimizer steps per setup, in the whole epochs that come nearest (column steps)" if o.steps else
                f"\n## Table 1: training budget, time and movement\n\nBudget: at most {o.epochs} epochs per setup",
                f" (batch {o.bs}, constant learning rate {o.lr:g}, early stopping {'on' if o.early_stop else 'off'}); means over seeds. "
                "Reference rows: the seconds their features took.\n\n", frame_markdown(text, n_left=2)]

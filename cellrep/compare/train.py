@@ -43,10 +43,10 @@ def budget_epochs(n_train:int, # training crops
                   setting, # the setting (its multi-crop makes 5 steps per batch)
                   per_crop_steps:bool=True, # multi-crop: one step per crop group
                  ) -> int:
-    "Epochs that give at least `steps` optimizer steps"
+    "Whole epochs whose optimizer steps come nearest `steps` (at least one): a budget is never doubled by rounding up"
     batches = n_train//bs if n_train > bs else 1  # `screen_dls` drops the last partial batch when there is more than one
     per_epoch = batches*(5 if get_setting(setting).multi_crop and per_crop_steps else 1)
-    return max(1, math.ceil(steps/per_epoch))
+    return max(1, math.floor(steps/per_epoch + 0.5))
 
 # %% ../../nbs/06b_compare.train.ipynb #96952c81
 def untrained_backbone(n_in:int, # image channels
