@@ -24,7 +24,7 @@ def _rand(shape, generator=None, device=None):
     if generator is None: return torch.rand(shape, device=device)
     return torch.rand(shape, generator=generator, device=generator.device).to(device)
 
-def _uniform(shape, lo, hi, generator=None, device=None): return lo + (hi-lo)*_rand(shape, generator, device)
+def _uniform(shape, lo, hi, generator=None, device=None): "Uniform random numbers in [lo, hi) of `shape`"; return lo + (hi-lo)*_rand(shape, generator, device)
 
 # %% ../nbs/02_augment.ipynb #dd466f03
 def sample_boxes(n:int, # number of boxes, one per image

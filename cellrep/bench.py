@@ -14,7 +14,8 @@ import torch.nn.functional as F
 from PIL import Image
 from torchvision import transforms as T
 # cellrep before fastai: cellrep's __init__ silences fastai's harmless warning on import
-from .core import InputError, Screen, get_device, reset_peak_memory, peak_memory, synchronize
+from .core import InputError, get_device, reset_peak_memory, peak_memory, synchronize
+from .data.screen import Screen
 from fastcore.script import call_parse, is_cli
 from fastai.callback.core import Callback
 from fastai.data.block import DataBlock, CategoryBlock
@@ -26,18 +27,18 @@ from fastai.torch_core import set_seed
 from fastai.vision.augment import Flip, RandomResizedCropGPU
 from fastai.vision.core import PILImageBW
 from fastai.vision.data import ImageBlock
-from .models import Backbone, Autoencoder, Classifier, Regularized, rep_size
+from .models import Backbone, Autoencoder, Classifier, Regularized, BYOL, rep_size
 from .augment import MULTI_CROP_SCALES, BatchAugment
 from .data.screen import screen_dls
-from .learners import LEARNERS, BYOL, RegularizedLoss, byol_loss, synth_images, train_setup, bf16_supported, compile_parts, encode
+from .fixtures import toy_images, toy_screen
+from .learners import LEARNERS, RegularizedLoss, byol_loss, train_setup, bf16_supported, compile_parts, encode, device_checks
 
 # %% auto #0
-__all__ = ['PEERS', 'CROPS', 'naive_transforms', 'NaiveDataset', 'bench_model', 'bench_optimizers', 'train_step', 'bench_screen',
-           'naive_speed', 'cellrep_speed', 'bound_speed', 'LightlyBYOL', 'lightly_transform', 'lightly_speed',
-           'FirstChannel', 'byol_pytorch_learner', 'byol_pytorch_speed', 'fastai_batch_tfms', 'fastai_dls',
-           'fastai_speed', 'peer_available', 'peer_speed', 'bench_learners', 'bench_lines', 'plot_bench',
-           'forward_bound', 'encode_speed', 'encode_lines', 'cluster_speed', 'probe_speed', 'device_checks',
-           'cellrep_bench']
+__all__ = ['PEERS', 'CROPS', 'naive_transforms', 'NaiveDataset', 'bench_model', 'bench_optimizers', 'train_step', 'naive_speed',
+           'cellrep_speed', 'bound_speed', 'LightlyBYOL', 'lightly_transform', 'lightly_speed', 'FirstChannel',
+           'byol_pytorch_learner', 'byol_pytorch_speed', 'fastai_batch_tfms', 'fastai_dls', 'fastai_speed',
+           'peer_available', 'peer_speed', 'bench_learners', 'bench_lines', 'plot_bench', 'forward_bound',
+           'encode_speed', 'encode_lines', 'cluster_speed', 'probe_speed', 'cellrep_bench']
 
 # %% ../nbs/07_bench.ipynb #0fdb9ce6
 def naive_transforms(augment:bool=True, # the paper's augmentation
@@ -81,6 +82,7 @@ def bench_optimizers(learner:str, model:nn.Module, lr:float=1e-4,
 
 # %% ../nbs/07_bench.ipynb #6548dc54
 def _fit(opt, loss, **kwargs):
+    "One optimizer step on `loss`; returns the loss"
     opt.zero_grad(set_to_none=True); loss.backward(**kwargs); opt.step()
     return loss.detach()
 
@@ -120,7 +122,7 @@ class _Timer(Callback):
         synchronize(self.dls.device)
         self.seconds, self.images = time.perf_counter() - self.start, (self.n_iter - self.warmup)*self.dl.bs
 
-def _median_rate(runs): return statistics.median(n/s for n, s in runs)
+def _median_rate(runs): "The median of the runs' rates (items/s)"; return statistics.median(n/s for n, s in runs)
 
 def _time_batches(batches, step, warmup, device):
     "Seconds of `step(batch)` over `batches` after the first `warmup` of them, waiting for `device` at both ends"
@@ -142,17 +144,6 @@ def _loader_speed(ds, setup, bs, n_batches, warmup, repeats, device, num_workers
         runs.append((n_batches*bs, _time_batches(dl, lambda b: losses.append(step(b)), warmup, dev)))
     return dict(images_per_s=_median_rate(runs), peak_memory=peak_memory(dev), model=model,
                 losses=torch.stack(losses).float().tolist())
-
-# %% ../nbs/07_bench.ipynb #71e47fc3
-def bench_screen(n:int, # images
-                 size:int=64, # image side
-                 seed:int=0,
-                ) -> Screen:
-    "A uint8 `Screen` of `n` synthetic images, half of them treated"
-    x, y = synth_images(n, size, seed=seed)
-    meta = pd.DataFrame(dict(plate='P1', well=[f'W{i//16:04d}' for i in range(n)], site=1, cell_line='synthetic',
-                             compound=np.where(y.numpy() == 1, 'drug', 'DMSO'), concentration_uM=1., time_h=24., is_control=y.numpy() == 0))
-    return Screen((x*255).round().to(torch.uint8), meta)
 
 # %% ../nbs/07_bench.ipynb #af2178a8
 def naive_speed(learner:str, # one of `cellrep.learners.LEARNERS`
@@ -479,7 +470,7 @@ def bench_learners(learners=tuple(LEARNERS), # learners to measure
         if not peer_available(p):
             print(f"peer {p} skipped: {PEERS[p]['package']} is not installed (pip install 'cellrep[bench]')")
     peers = [p for p in peers if peer_available(p)]
-    screen = bench_screen(n_images or (n_batches + warmup + 1)*bs, size)
+    screen = toy_screen(n_images or (n_batches + warmup + 1)*bs, size)
     kw = dict(bs=bs, n_batches=n_batches, warmup=warmup, repeats=repeats, device=device)
     rows = []
     for learner in learners:
@@ -502,7 +493,8 @@ def bench_learners(learners=tuple(LEARNERS), # learners to measure
             if verbose: print(bench_lines(pd.DataFrame(rows[-1:]))[0], flush=True)
     return pd.DataFrame(rows)
 
-def _peer_cols(table): return [p for p in PEERS if p in table.columns]
+# %% ../nbs/07_bench.ipynb #9ff227d2
+def _peer_cols(table): "The peers measured in a benchmark table"; return [p for p in PEERS if p in table.columns]
 
 def bench_lines(table:pd.DataFrame) -> list:
     "The summary line of every row of a `bench_learners` table (a peer only where it has the learner)"
@@ -552,6 +544,7 @@ def forward_bound(bs:int=256, # batch size
         with torch.inference_mode(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16): model(x).flatten(1).float()
     return _median_rate([(n_batches*bs, _time_batches(range(warmup + n_batches), step, warmup, dev)) for _ in range(repeats)])
 
+# %% ../nbs/07_bench.ipynb #1b5f752c
 def encode_speed(n:int=4096, # crops of the synthetic screen
                  bs:int=256, # batch size of `encode` and of the bound
                  size:int=64, # crop side
@@ -565,7 +558,7 @@ def encode_speed(n:int=4096, # crops of the synthetic screen
     dev = get_device(device)
     if bf16 is None: bf16 = bf16_supported(dev)
     if n < bs: raise InputError(f"encode_speed: n={n} crops, expected at least bs={bs}")
-    screen, model = bench_screen(n, size), Backbone(1)
+    screen, model = toy_screen(n, size), Backbone(1)
     encode_fn(model, screen[:bs], bs=bs, device=dev)  # warm-up
     def rate():
         start = time.perf_counter(); encode_fn(model, screen, bs=bs, device=dev)
@@ -576,6 +569,7 @@ def encode_speed(n:int=4096, # crops of the synthetic screen
     return pd.DataFrame([dict(bs=bs, crops=n, encode=enc, bound=bound, bound_fp32=bound32, efficiency=enc/bound,
                               efficiency_fp32=enc/bound32, bf16=bf16, channels_last=channels_last)])
 
+# %% ../nbs/07_bench.ipynb #2e60fdab
 def encode_lines(table:pd.DataFrame) -> list:
     "The summary line of every row of an `encode_speed` table"
     return [f"encode bs={r.bs} crops={r.crops} encode={r.encode:.1f} bound={r.bound:.1f} bound_fp32={r.bound_fp32:.1f} "
@@ -583,6 +577,7 @@ def encode_lines(table:pd.DataFrame) -> list:
 
 # %% ../nbs/07_bench.ipynb #24718c7a
 def _blobs(n, d, k=6, seed=0):
+    "`n` points in `d` dimensions around `k` random centres"
     g = np.random.default_rng(seed)
     return (g.normal(size=(k, d))[g.integers(0, k, n)]*2 + g.normal(size=(n, d))).astype(np.float32)
 
@@ -634,38 +629,6 @@ def probe_speed(n:int=4096, # training rows
     return pd.DataFrame([dict(method='batched', seconds=t_batched, speedup=t_single/t_batched, heads=len(grid), max_proba_diff=diff),
                          dict(method='sequential', seconds=t_single, speedup=1., heads=len(grid), max_proba_diff=diff)])
 
-# %% ../nbs/07_bench.ipynb #482c120e
-def device_checks(device='auto', # the device to check
-                  learners=tuple(LEARNERS), # learners to train
-                  settings=('aug_one_crop', 'aug_multi_crop'), # settings to train them in
-                  n:int=1024, # synthetic images (a quarter of them for validation)
-                  bs:int=128, # batch size
-                  epochs:int=2, # epochs per run (at least 2: the resume check stops after the first)
-                  size:int=64, # image side
-                  lr:float=1e-3, # learning rate (higher than the paper's 1e-4, so that 2 epochs move the weights)
-                 ) -> pd.DataFrame:
-    "Reproducibility, channels-last and bfloat16 loss deviations, checkpoint resume and encoding on `device`"
-    if epochs < 2: raise InputError(f"device_checks: epochs={epochs}; expected at least 2")
-    dev, screen = get_device(device), bench_screen(n, size)
-    split = np.where(np.arange(n) < n*3//4, 'train', 'valid')
-    def losses(learner, setting, bf16=False, **kw):
-        dls = screen_dls(screen, split, bs=bs, device=dev, seed=0)
-        learn, rec = train_setup(learner, setting, dls, **{'epochs': epochs, **kw}, seed=0, bf16=bf16, early_stop=False, progress=False, lr=lr, size=size)
-        return np.array(rec['train_loss'] + rec['valid_loss']), learn
-    rows = []
-    def add(learner, setting, check, value): rows.append(dict(learner=learner, setting=setting, check=check, value=float(value)))
-    for learner in learners:
-        for setting in settings:
-            fp32, learn = losses(learner, setting)
-            add(learner, setting, 'repeat_identical', np.array_equal(fp32, losses(learner, setting)[0]))
-            add(learner, setting, 'rel_dev_channels_last', np.abs(losses(learner, setting, channels_last=True)[0]/fp32 - 1).max())
-            add(learner, setting, 'rel_dev_bf16', np.abs(losses(learner, setting, bf16=True, channels_last=True)[0]/fp32 - 1).max())
-            with tempfile.TemporaryDirectory() as d:
-                losses(learner, setting, epochs=1, checkpoint_dir=d)
-                add(learner, setting, 'resume_identical', np.array_equal(fp32, losses(learner, setting, checkpoint_dir=d)[0]))
-            add(learner, setting, 'encode_max_abs_diff', np.abs(encode(learn.model, screen[:bs], device=dev).X - encode(learn.model, screen[:bs], device='cpu').X).max())
-    return pd.DataFrame(rows)
-
 # %% ../nbs/07_bench.ipynb #92ffefef
 def _names(arg:str, known, option:str, empty_ok:bool=False) -> list:
     "The comma-separated names of `arg`, each one of `known`"
@@ -677,8 +640,10 @@ def _names(arg:str, known, option:str, empty_ok:bool=False) -> list:
     return names
 
 def _at_least(option:str, value, low:int):
+    "Refuse a command-line value below `low`"
     if value is not None and value < low: raise InputError(f"--{option} {value}: expected at least {low}")
 
+# %% ../nbs/07_bench.ipynb #69314b78
 @call_parse
 def cellrep_bench(quick:bool=False, # a small, fast run (a few minutes on an idle 2-core CPU)
                   bs:int=None, # batch size (default 64; quick: 16)

@@ -1,4 +1,4 @@
-"""Where the data lives, writes that never leave half a file, the `Screen` of crops with metadata, `Representations`, and run-time measurements.
+"""Errors that name what went wrong, where the data lives, writes that never leave half a file, `Representations` (features with metadata), devices and run-time measurements.
 
 Docs: https://cellrep.github.io/cellrep/core.html.md"""
 
@@ -10,11 +10,10 @@ import os, json, shutil, resource
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from fastcore.basics import store_attr, patch_to
 
 # %% auto #0
-__all__ = ['SCREEN_COLS', 'InputError', 'data_locations', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json',
-           'Screen', 'Representations', 'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory']
+__all__ = ['InputError', 'data_locations', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json', 'Representations',
+           'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory']
 
 # %% ../nbs/00_core.ipynb #cc67f218
 class InputError(ValueError):
@@ -75,94 +74,6 @@ def load_json(path):
     "Read the JSON object at `path`"
     return json.loads(Path(path).read_text())
 
-# %% ../nbs/00_core.ipynb #7c4f7006
-SCREEN_COLS = ['plate', 'well', 'site', 'cell_line', 'compound', 'concentration_uM', 'time_h', 'is_control']
-
-# %% ../nbs/00_core.ipynb #fec524fe
-class Screen:
-    "Crops of cells (`N x C x H x W` uint8/uint16 tensor) with one metadata row per crop"
-    def __init__(self,
-                 crops:torch.Tensor, # N x C x H x W integer crops
-                 meta:pd.DataFrame, # one row per crop with at least `SCREEN_COLS`
-                 channels=('DNA',), # channel names, one per C
-                 info:dict=None, # free-form facts about the screen (source, scaling, ground truth...)
-                ):
-        if isinstance(crops, np.ndarray): crops = torch.from_numpy(crops)
-        if crops.ndim != 4: raise InputError(f"Screen crops: expected 4 dims N x C x H x W, got shape {tuple(crops.shape)}")
-        if crops.dtype not in (torch.uint8, torch.uint16):
-            raise InputError(f"Screen crops: expected dtype uint8 or uint16, got {crops.dtype}")
-        missing = [c for c in SCREEN_COLS if c not in meta.columns]
-        if missing: raise InputError(f"Screen metadata: missing column(s) {missing}; expected at least {SCREEN_COLS}")
-        if len(meta) != len(crops): raise InputError(f"Screen: {len(crops)} crops but {len(meta)} metadata rows")
-        channels = list(channels)
-        if len(channels) != crops.shape[1]:
-            raise InputError(f"Screen: {crops.shape[1]} channel(s) in the crops but names {channels}")
-        meta = meta.reset_index(drop=True)
-        meta['is_control'] = meta['is_control'].astype(bool)
-        store_attr('crops,meta,channels')
-        self.info = dict(info or {})
-
-    def __len__(self): return len(self.crops)
-
-    @property
-    def max_value(self):
-        "The integer value that maps to 1.0"
-        return 255 if self.crops.dtype == torch.uint8 else 65535
-
-    @property
-    def labels(self):
-        "Class per crop: 0 control, 1 treated"
-        return torch.from_numpy((~self.meta['is_control'].to_numpy()).astype(np.int64))
-
-    def float(self, idx=slice(None)):
-        "Crops `idx` as float32 in [0, 1]"
-        return self.crops[idx].float()/self.max_value
-
-    def __getitem__(self, idx):
-        "A new `Screen` with the crops selected by a slice, an index array or a boolean mask"
-        if isinstance(idx, pd.Series): idx = idx.to_numpy()
-        if isinstance(idx, slice): sel = np.arange(len(self))[idx]
-        else:
-            sel = np.asarray(idx)
-            if sel.dtype == bool:
-                if len(sel) != len(self): raise InputError(f"Screen: boolean mask of length {len(sel)} for {len(self)} crops")
-                sel = np.flatnonzero(sel)
-        return Screen(self.crops[torch.as_tensor(sel, dtype=torch.long)], self.meta.iloc[sel], self.channels, self.info)
-
-    def __repr__(self):
-        m = self.meta
-        n,c,h,w = self.crops.shape
-        return (f"Screen: {n:,} crops of {c}x{h}x{w} {str(self.crops.dtype).replace('torch.','')} | "
-                f"{m.cell_line.nunique()} cell line(s), {m.compound.nunique()} compound(s), "
-                f"{m.plate.nunique()} plate(s), {m.is_control.mean():.0%} controls")
-
-    def counts(self):
-        "Number of crops per cell line (rows) and compound (columns)"
-        return pd.crosstab(self.meta.cell_line, self.meta.compound)
-
-# %% ../nbs/00_core.ipynb #57f54b12
-def _np_dtype(t): return {torch.uint8: np.uint8, torch.uint16: np.uint16}[t]
-
-@patch_to(Screen)
-def save(self, path):
-    "Write the screen to folder `path` atomically"
-    with atomic_path(path) as tmp:
-        tmp.mkdir(parents=True)
-        np.save(tmp/'crops.npy', self.crops.numpy().astype(_np_dtype(self.crops.dtype), copy=False))
-        self.meta.to_parquet(tmp/'meta.parquet')
-        save_json(dict(channels=self.channels, info=self.info), tmp/'info.json')
-    return Path(path)
-
-@patch_to(Screen, cls_method=True)
-def load(cls, path, mmap=True):
-    "Read a screen saved by `Screen.save`; crops are memory-mapped unless `mmap=False`"
-    path = Path(path)
-    for f in ('crops.npy', 'meta.parquet', 'info.json'):
-        if not (path/f).exists(): raise InputError(f"{path}: not a saved screen, {f} is missing")
-    arr = np.load(path/'crops.npy', mmap_mode='c' if mmap else None)
-    extra = load_json(path/'info.json')
-    return cls(torch.from_numpy(arr), pd.read_parquet(path/'meta.parquet'), extra['channels'], extra['info'])
-
 # %% ../nbs/00_core.ipynb #b0f7deba
 class Representations:
     "A feature matrix (`N x D` float32) with one metadata row per crop"
@@ -206,6 +117,7 @@ def get_device(device:str='auto', # 'auto' (CUDA when available), 'cpu', 'cuda' 
 
 # %% ../nbs/00_core.ipynb #d05899bf
 def _vm_hwm():
+    "Peak resident set size of this process in bytes (Linux's VmHWM), or None where /proc is missing"
     try:
         for line in Path('/proc/self/status').read_text().splitlines():
             if line.startswith('VmHWM:'): return int(line.split()[1])*1024
@@ -216,6 +128,7 @@ def synchronize(device='cpu'):
     "Wait for the work queued on `device` (a GPU's kernels run asynchronously; nothing to wait for on the CPU)"
     if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
 
+# %% ../nbs/00_core.ipynb #fba648da
 def reset_peak_memory(device='cpu'):
     "Start a new peak-memory measurement on `device`"
     dev = torch.device(device)
@@ -224,6 +137,7 @@ def reset_peak_memory(device='cpu'):
         try: Path('/proc/self/clear_refs').write_text('5')
         except OSError: pass
 
+# %% ../nbs/00_core.ipynb #13e39bdb
 def peak_memory(device='cpu') -> int:
     "Bytes: CUDA max allocated since the last reset on a GPU, peak resident set size of the process on the CPU"
     dev = torch.device(device)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.basics import AttrDict
-from .core import InputError, Screen
+from .core import InputError
+from .data.screen import Screen
 from .data.screen import read_index, screen_from_index, select_balanced, split_screen, check_controls
 from .data.synthetic import synthetic_screen
 from .data.lincs import lincs_a549
@@ -100,7 +101,7 @@ def pick_pair(meta:pd.DataFrame, # the selected crops' metadata
     return top, f"pair {top}: the two most frequent treated compounds (no shared mechanism known; give --pair to choose)"
 
 # %% ../nbs/06_design.ipynb #965e7384
-def _strata(m, cols): return m[cols].astype(str).agg('|'.join, axis=1)
+def _strata(m, cols): "One stratum label per row: the values of `cols` joined"; return m[cols].astype(str).agg('|'.join, axis=1)
 
 def split_design(meta:pd.DataFrame, # the selected crops' metadata
                  holdout:dict=None, # rows matching {column: values} are the test set (e.g. held-out plates)

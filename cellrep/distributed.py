@@ -14,7 +14,8 @@ import torch.distributed as dist
 from fastcore.script import call_parse
 from fastai.callback.core import Callback
 from fastai.data.core import DataLoaders
-from .core import InputError, Screen, save_json
+from .core import InputError, save_json
+from .data.screen import Screen
 from .data.screen import ScreenDL, screen_dls, split_screen
 from .learners import train_setup, RunRecord
 

@@ -14,17 +14,16 @@ from fastcore.basics import AttrDict
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
 import cellrep
-from .core import InputError, Screen, atomic_path, save_json, load_json
-from .models import Classifier, Autoencoder, Regularized, load_original_checkpoint
-from .learners import BYOL, backbone_of, encode
-from .data.screen import read_index, screen_from_index
+from .core import InputError, atomic_path, save_json, load_json
+from .models import Classifier, Autoencoder, Regularized, BYOL, load_original_checkpoint
+from .learners import backbone_of, encode
+from .data.screen import Screen, read_index, screen_from_index, screen_fingerprint
 from .data.synthetic import synthetic_screen
 from .data.lincs import lincs_a549
 
 # %% auto #0
 __all__ = ['META_NAMES', 'WELL_STRATA', 'profile_meta', 'model_from_state', 'load_setup', 'find_run', 'report_params',
-           'data_params', 'embed_screen', 'check_fit', 'screen_fingerprint', 'encode_chunks', 'aggregate_wells',
-           'embed', 'cellrep_embed']
+           'data_params', 'embed_screen', 'check_fit', 'encode_chunks', 'aggregate_wells', 'embed', 'cellrep_embed']
 
 # %% ../nbs/08_embed.ipynb #8e1f3a62
 META_NAMES = dict(plate='Metadata_Plate', well='Metadata_Well', site='Metadata_Site', cell_line='Metadata_CellLine',
@@ -47,10 +46,12 @@ def _size_of_rep(n:int, what) -> int:
     return 4*q
 
 def _shape(sd, key, what):
+    "The shape of `key` in a checkpoint's state_dict, or an `InputError` that names what is missing"
     if key not in sd:
         raise InputError(f"{what}: no {key!r} in the checkpoint's model; expected the state_dict of a cellrep model of that learner")
     return sd[key].shape
 
+# %% ../nbs/08_embed.ipynb #7cc85df3
 def model_from_state(learner:str, # 'weakly', 'autoencoder', 'regularized' or 'byol'
                      sd:dict, # the model's state_dict
                      what:str='checkpoint', # what to name in messages
@@ -75,6 +76,7 @@ def model_from_state(learner:str, # 'weakly', 'autoencoder', 'regularized' or 'b
 
 # %% ../nbs/08_embed.ipynb #0c5a7e3d
 def _sha256(path) -> str:
+    "The SHA-256 of a file, read in blocks"
     h = hashlib.sha256()
     with open(path, 'rb') as f:
         for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
@@ -134,7 +136,7 @@ def report_params(run:dict, # a report's `run.json`
                 screen_kwargs=kw)
 
 # %% ../nbs/08_embed.ipynb #9c1e4b7a
-def _as_list(v): return None if v is None else ([c.strip() for c in v.split(',')] if isinstance(v, str) else list(v))
+def _as_list(v): "A list from a list or a comma-separated string (None stays None)"; return None if v is None else ([c.strip() for c in v.split(',')] if isinstance(v, str) else list(v))
 
 def _scaling(v):
     "'image', 'plate', 'fixed' or 'lo,hi' / (lo, hi)"
@@ -144,6 +146,7 @@ def _scaling(v):
         except ValueError: raise InputError(f"scaling {v!r}: expected 'image', 'plate', 'fixed' or 'lo,hi'") from None
     return v
 
+# %% ../nbs/08_embed.ipynb #c0a20ae4
 def data_params(setup:AttrDict, # from `load_setup`
                 data:str, # the screen to embed
                 size:int=None, channels=None, scaling=None, columns=None, # what the command line says (None: not given)
@@ -198,6 +201,7 @@ def embed_screen(p:AttrDict, # from `data_params`
     return screen_from_index(index, channels=p.channels, size=p.size,
                              **_options(screen_from_index, p, 'an index', crops=crops))
 
+# %% ../nbs/08_embed.ipynb #2be4ad49
 def check_fit(setup:AttrDict, # from `load_setup`
               screen:Screen, # the crops to embed
              ):
@@ -211,18 +215,10 @@ def check_fit(setup:AttrDict, # from `load_setup`
                          f"pass --size {setup.size}")
 
 # %% ../nbs/08_embed.ipynb #7e2a9c14
-def screen_fingerprint(screen:Screen) -> str:
-    "A short hex digest of the crops, metadata and channel names of `screen`"
-    h = hashlib.sha256()
-    crops = screen.crops.numpy()
-    for i in range(0, len(crops), 4096): h.update(np.ascontiguousarray(crops[i:i+4096]).tobytes())
-    h.update(screen.meta.to_csv(index=False).encode())
-    h.update(json.dumps(list(screen.channels)).encode())
-    return h.hexdigest()[:20]
-
 _KEY = b'cellrep_embed'
 
 def _identity(setup, screen, chunk) -> dict:
+    "What a profiles folder depends on: the checkpoint, the screen and the chunk size"
     return dict(checkpoint_sha256=setup.sha256, screen=screen_fingerprint(screen), crops=len(screen), chunk=chunk)
 
 def _check_identity(out, ident):
@@ -244,15 +240,18 @@ def _table(meta:pd.DataFrame, X:np.ndarray, meta_schema:pa.Schema=None) -> pa.Ta
     return pa.Table.from_arrays(t.columns + feats, names=t.column_names + [f'f{i}' for i in range(X.shape[1])])
 
 def _write_chunk(path, table, key):
+    "Write a chunk of profiles atomically, tagged with the key of its inputs"
     with atomic_path(path) as tmp: pq.write_table(table.replace_schema_metadata({_KEY: key.encode()}), tmp)
 
 def _read_chunk(path, key):
+    "Read a chunk of profiles, refused when it was made from other inputs"
     table = pq.read_table(path)
     got = (table.schema.metadata or {}).get(_KEY, b'').decode()
     if got != key: raise InputError(f"{path}: a chunk made from other inputs (key {got or 'missing'!r}, expected {key!r}); "
                                     "remove the folder or pass a new --out")
     return table
 
+# %% ../nbs/08_embed.ipynb #32d4ea2f
 def encode_chunks(setup:AttrDict, # from `load_setup`
                   screen:Screen, # the crops
                   out, # the output folder

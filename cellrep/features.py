@@ -16,7 +16,8 @@ from skimage.feature import peak_local_max
 from skimage.segmentation import watershed
 from joblib import Parallel, delayed
 from fastprogress.fastprogress import progress_bar
-from .core import InputError, Screen, Representations, atomic_path, save_json, load_json
+from .core import InputError, Representations, atomic_path, save_json, load_json
+from .data.screen import Screen
 
 # %% auto #0
 __all__ = ['TRIVIAL_FEATURES', 'CP_MEASURES', 'GRANULARITY', 'trivial_features', 'fit_rows', 'pixel_features', 'centre_object',
@@ -69,7 +70,7 @@ def fit_rows(fit, # None (all rows), a boolean mask, or a 'train'/'valid'/'test'
     return mask
 
 # %% ../nbs/02a_features.ipynb #304eeb04
-def _flat(screen, idx): return screen.float(idx).flatten(1).numpy()
+def _flat(screen, idx): "The crops at `idx` as float rows (one flattened crop each)"; return screen.float(idx).flatten(1).numpy()
 
 def pixel_features(screen:Screen, # the crops
                    fit=None, # rows fitted on: a boolean mask, a 'train'/'valid'/'test' split ('train' rows), None (all)
@@ -115,6 +116,7 @@ def _declump(obj, min_distance):
     markers[tuple(peaks.T)] = np.arange(1, len(peaks) + 1)
     return watershed(-dist, markers, mask=obj)
 
+# %% ../nbs/02a_features.ipynb #77d9cfa8
 def centre_object(img:np.ndarray, # H x W nuclear channel in [0, 1]
                   threshold:float=None, # foreground threshold (None: Otsu's threshold of `img`)
                   labels:np.ndarray=None, # H x W label image or boolean mask to use instead of thresholding `img`
@@ -158,6 +160,7 @@ def cp_functions(accelerated:bool=True, # cp-measure's numba kernels where numba
 
 # %% ../nbs/02a_features.ipynb #184a7fa1
 def _texture_name(k, compartment, ch):
+    "The CellProfiler name of a texture feature of cp-measure"
     name, scale = k.split('_', 1)  # 'Contrast', '3_00_256'
     return f'{compartment}_Texture_{name}_{ch}_{scale}'
 
@@ -215,6 +218,7 @@ def _features_key(screen, masks, p) -> str:
     return h.hexdigest()[:20]
 
 def _check_masks(masks, screen):
+    "The masks as an N x H x W array matching the screen's crops, or an `InputError` that says what was expected"
     if masks is None: return None
     masks = np.asarray(masks)
     want = (len(screen), *screen.crops.shape[2:])
@@ -263,7 +267,7 @@ def cellprofiler_features(screen:Screen, # the crops
                           granularity:dict=None, # `get_granularity` parameters (None: `GRANULARITY`)
                           compartment:str='Nuclei', # prefix of the feature names
                           na_cutoff:float=0.05, # drop features non-finite in more than this share of crops (pycytominer's)
-                          n_jobs:int=None, # worker processes (None: all cores for more than 2,000 crops, else 1)
+                          n_jobs:int=None, # worker processes (None: one per torch thread for more than 2,000 crops, else 1)
                           chunk:int=256, # crops per task
                           cache=True, # True: cache under `cache_dir()`; a folder: cache there; False: no cache
                           progress:bool=False, # show a progress bar
@@ -293,7 +297,7 @@ def cellprofiler_features(screen:Screen, # the crops
         X, names, objects = df[info['names']].to_numpy(np.float64), info['names'], df['object'].to_numpy()
         seconds, cached = info['seconds'], True
     else:
-        if n_jobs is None: n_jobs = -1 if len(screen) > 2000 else 1
+        if n_jobs is None: n_jobs = torch.get_num_threads() if len(screen) > 2000 else 1  # a worker of `compare` has its share of the cores
         tasks = (delayed(_cp_chunk)(screen.crops[i:i+chunk].numpy(), screen.max_value,
                                     None if masks is None else masks[i:i+chunk], threshold, p)
                  for i in range(0, len(screen), chunk))

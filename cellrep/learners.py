@@ -1,4 +1,4 @@
-"""The paper's four learners (weakly-supervised, autoencoder, regularized, BYOL) as fastai `Learner`s, its early-stopping rule, run records of time and memory, resumable checkpoints, and `train_setup` for any of the 16 setups.
+"""The paper's four learners (weakly-supervised, autoencoder, regularized, BYOL) as fastai `Learner`s, its early-stopping rule, run records of time and memory, resumable checkpoints, `train_setup` for any of the 16 setups, and the checks to run first on a new device.
 
 Docs: https://cellrep.github.io/cellrep/learners.html.md"""
 
@@ -6,7 +6,7 @@ Docs: https://cellrep.github.io/cellrep/learners.html.md"""
 
 # %% ../nbs/04_learners.ipynb #3e1322d0
 from __future__ import annotations
-import math, random, time
+import math, random, tempfile, time
 from copy import deepcopy
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -24,51 +24,19 @@ from fastai.metrics import accuracy
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import set_seed, find_bs
 from fastcore.foundation import L
-from .core import InputError, Screen, Representations, atomic_path, get_device, reset_peak_memory, peak_memory, synchronize
-from .models import Backbone, MLP, Autoencoder, Classifier, Regularized, rep_size
+from .core import InputError, Representations, atomic_path, get_device, reset_peak_memory, peak_memory, synchronize
+from .data.screen import Screen
+from .models import Backbone, Autoencoder, Classifier, Regularized, BYOL
+from .data.screen import screen_dls
+from .fixtures import toy_screen
 from .augment import BatchAugment, CropAugment, get_setting, SETTINGS
 
 # %% auto #0
-__all__ = ['LEARNERS', 'synth_images', 'synth_dls', 'paper_adam', 'RunRecord', 'paper_should_stop', 'PaperEarlyStop',
-           'InputAsTarget', 'weakly_learner', 'recon_mse', 'recon_psnr', 'autoencoder_learner', 'rec_loss', 'disc_loss',
-           'disc_accuracy', 'RegularizedLoss', 'TakeTurns', 'regularized_learner', 'BYOL', 'byol_loss', 'proj_std',
-           'BYOLTarget', 'byol_learner', 'ChannelsLastIO', 'BF16Autocast', 'bf16_supported', 'compile_parts',
-           'TorchCompile', 'Checkpoint', 'backbone_of', 'encode', 'train_setup', 'plot_records']
-
-# %% ../nbs/04_learners.ipynb #8eb954c6
-def synth_images(n:int=256, # number of images
-                 size:int=64, # height and width
-                 n_cells:int=4, # blobs per image
-                 effect:float=0.5, # treated cells are `1 + effect` times wider
-                 seed:int=0, # seed of the images (independent of the global RNG)
-                ):
-    "`n` synthetic 1 x `size` x `size` images in [0, 1] and their labels (half control, half treated)"
-    g = torch.Generator().manual_seed(seed)
-    y = torch.randperm(n, generator=g) % 2
-    centres = 8 + (size - 16)*torch.rand(n, n_cells, 2, generator=g)
-    sigma = 2.5*(1 + effect*y.float())[:,None,None,None]*(0.8 + 0.4*torch.rand(n, n_cells, 1, 1, generator=g))
-    grid = torch.arange(size, dtype=torch.float32)
-    d2 = (grid[None,None,:,None] - centres[...,0,None,None])**2 + (grid[None,None,None,:] - centres[...,1,None,None])**2
-    x = torch.exp(-d2/(2*sigma**2)).sum(1, keepdim=True) + 0.05*torch.randn(n, 1, size, size, generator=g)
-    return x.clamp(0, 1), y
-
-# %% ../nbs/04_learners.ipynb #bcea66c6
-def synth_dls(n:int=256, # number of images, train and valid together
-              bs:int=64, # batch size
-              valid_pct:float=0.25, # fraction of images for validation
-              size:int=64, # image height and width
-              effect:float=0.5, # treated cells are `1 + effect` times wider
-              seed:int=0, # seed of the images and of the shuffling
-              device=None, # device of the batches (default: the CPU)
-             ) -> DataLoaders:
-    "fastai `DataLoaders` of `synth_images`: training batches shuffled (last partial batch dropped), validation in order"
-    x, y = synth_images(n, size, effect=effect, seed=seed)
-    n_valid = int(round(n*valid_pct))
-    ds = list(zip(x, y))
-    train = DataLoader(ds[n_valid:], bs=bs, shuffle=True, drop_last=True)
-    valid = DataLoader(ds[:n_valid], bs=bs)
-    train.rng, valid.rng = random.Random(seed), random.Random(seed)
-    return DataLoaders(train, valid, device=device or 'cpu')
+__all__ = ['LEARNERS', 'paper_adam', 'RunRecord', 'paper_should_stop', 'PaperEarlyStop', 'InputAsTarget', 'weakly_learner',
+           'recon_mse', 'recon_psnr', 'autoencoder_learner', 'recon_bce', 'head_ce', 'head_accuracy', 'RegularizedLoss',
+           'TakeTurns', 'regularized_learner', 'byol_loss', 'proj_std', 'BYOLTarget', 'byol_learner', 'ChannelsLastIO',
+           'BF16Autocast', 'bf16_supported', 'compile_parts', 'TorchCompile', 'Checkpoint', 'backbone_of', 'encode',
+           'train_setup', 'plot_records', 'device_checks']
 
 # %% ../nbs/04_learners.ipynb #ed0d3fc4
 @delegates(torch.optim.Adam)
@@ -79,7 +47,7 @@ def paper_adam(params, # parameters, or the parameter groups a fastai splitter g
     return OptimWrapper(params, torch.optim.Adam, lr=lr, **{'fused': True, **kwargs})
 
 # %% ../nbs/04_learners.ipynb #54cb54e5
-def _model_device(model): return next(model.parameters()).device
+def _model_device(model): "The device of a model's parameters"; return next(model.parameters()).device
 
 class RunRecord(Callback):
     "Per-epoch losses, optimizer steps, wall time, training images/s and peak memory into `learn.record`"
@@ -116,9 +84,9 @@ class RunRecord(Callback):
         r['train_seconds'].append(getattr(self, 'train_seconds', float('nan'))); r['train_images'].append(tn)
         r.setdefault('steps_per_epoch', []).append(self.steps)
         r['peak_memory_per_epoch'].append(peak_memory(self.device))
-        rec = getattr(self.learn, 'recorder', None)
-        if rec is not None and rec.values:
-            for name, v in zip(rec.metric_names[3:-1], rec.values[-1][2:]): r['metrics'].setdefault(name, []).append(float(v))
+        recorder = getattr(self.learn, 'recorder', None)
+        if recorder is not None and recorder.values:
+            for name, v in zip(recorder.metric_names[3:-1], recorder.values[-1][2:]): r['metrics'].setdefault(name, []).append(float(v))
         r.update(epochs_run=len(r['train_loss']), seconds=sum(r['seconds_per_epoch']), steps=sum(r['steps_per_epoch']),
                  peak_memory=max(r['peak_memory_per_epoch']),
                  final_train_loss=r['train_loss'][-1], final_valid_loss=r['valid_loss'][-1],
@@ -155,6 +123,7 @@ class InputAsTarget(Callback):
 # %% ../nbs/04_learners.ipynb #0095ab05
 @delegates(Learner)
 def _learner(dls, model, loss_func, lr=1e-4, opt_func=paper_adam, early_stop=True, cbs=None, **kwargs):
+    "A fastai `Learner` with cellrep's run record (and the paper's early stopping unless `early_stop=False`)"
     cbs = [RunRecord()] + ([PaperEarlyStop()] if early_stop else []) + listify(cbs)
     return Learner(dls, model, loss_func=loss_func, opt_func=opt_func, lr=lr, cbs=cbs, **kwargs)
 
@@ -169,15 +138,16 @@ def weakly_learner(dls:DataLoaders, # batches of (x, y)
     return _learner(dls, Classifier(n_in, size=size), CrossEntropyLossFlat(), lr=lr, metrics=accuracy, **kwargs)
 
 # %% ../nbs/04_learners.ipynb #f8d1e6bf
-def _rec_logits(pred): return pred[0] if isinstance(pred, (tuple, list)) else pred
+def _recon_logits(pred): "The reconstruction logits of an autoencoder's or a regularized model's prediction"; return pred[0] if isinstance(pred, (tuple, list)) else pred
 
 def recon_mse(pred, x, *_):
     "Mean squared error of the reconstructed pixels"
-    return F.mse_loss(torch.sigmoid(_rec_logits(pred).float()), x)
+    return F.mse_loss(torch.sigmoid(_recon_logits(pred).float()), x)
 
+# %% ../nbs/04_learners.ipynb #03c50445
 def recon_psnr(pred, x, *_):
     "Peak signal-to-noise ratio (dB, peak 1) of the reconstructions, averaged over images"
-    mse = (torch.sigmoid(_rec_logits(pred).float()) - x).pow(2).flatten(1).mean(1)
+    mse = (torch.sigmoid(_recon_logits(pred).float()) - x).pow(2).flatten(1).mean(1)
     return (-10*torch.log10(mse.clamp_min(1e-10))).mean()
 
 # %% ../nbs/04_learners.ipynb #a71ab050
@@ -201,55 +171,60 @@ def show_reconstructions(self:Learner, dl=None, # batches to show (default: the 
     x = next(iter(dl or self.dls.valid))[0][:n]
     was_training = self.model.training
     self.model.eval()
-    with torch.no_grad(): rec = torch.sigmoid(_rec_logits(self.model(x.to(_model_device(self.model)))).float()).cpu()
+    with torch.no_grad(): recon = torch.sigmoid(_recon_logits(self.model(x.to(_model_device(self.model)))).float()).cpu()
     self.model.train(was_training)
     fig, axs = plt.subplots(2, len(x), figsize=figsize or (1.5*len(x), 3.2), squeeze=False)
     for i in range(len(x)):
-        for row, im in enumerate((x[i].cpu(), rec[i])):
+        for row, im in enumerate((x[i].cpu(), recon[i])):
             axs[row,i].imshow(im[0], cmap='gray', vmin=0, vmax=1); axs[row,i].axis('off')
     axs[0,0].set_title('original', loc='left'); axs[1,0].set_title('reconstruction', loc='left')
     return fig
 
 # %% ../nbs/04_learners.ipynb #4b279d7f
-def rec_loss(pred, x, y):  "Reconstruction loss (BCE) of the regularized learner"; return F.binary_cross_entropy_with_logits(pred[0].float(), x)
-def disc_loss(pred, x, y): "Classifier loss (cross-entropy) of the regularized learner"; return F.cross_entropy(pred[1].float(), y)
-def disc_accuracy(pred, x, y): "Classifier accuracy of the regularized learner"; return accuracy(pred[1], y)
+def recon_bce(pred, x, y):  "Reconstruction loss (BCE) of the regularized learner"; return F.binary_cross_entropy_with_logits(pred[0].float(), x)
 
+# %% ../nbs/04_learners.ipynb #8591966d
+def head_ce(pred, x, y): "Classifier loss (cross-entropy) of the regularized learner"; return F.cross_entropy(pred[1].float(), y)
+
+# %% ../nbs/04_learners.ipynb #2fb39cd6
+def head_accuracy(pred, x, y): "Classifier accuracy of the regularized learner"; return accuracy(pred[1], y)
+
+# %% ../nbs/04_learners.ipynb #7e902e5c
 class RegularizedLoss(nn.Module):
     "`L_rec + reg_weight * L_disc` of a `Regularized` model's output against the input `x` and labels `y`"
     def __init__(self, reg_weight:float=1.0): super().__init__(); self.reg_weight = reg_weight
     def forward(self, pred, x, y):
-        rec = rec_loss(pred, x, y)
-        return rec + self.reg_weight*disc_loss(pred, x, y) if self.reg_weight else rec
+        recon = recon_bce(pred, x, y)
+        return recon + self.reg_weight*head_ce(pred, x, y) if self.reg_weight else recon
 
 # %% ../nbs/04_learners.ipynb #5dd70fc1
 class TakeTurns(Callback):
     "The regularized learner's classifier step (head only, own optimizer) before fastai's autoencoder step"
     order = InputAsTarget.order + 1
-    def __init__(self, clf_lr:float=None, # learning rate of the head (default: the learner's)
+    def __init__(self, head_lr:float=None, # learning rate of the head (default: the learner's)
                 ):
         store_attr()
-        self.clf_opt = None
+        self.head_opt = None
 
     def before_fit(self):
-        if self.clf_opt is None: self.clf_opt = self.learn.opt_func(list(self.learn.model.head.parameters()), lr=self.clf_lr or self.learn.lr)
+        if self.head_opt is None: self.head_opt = self.learn.opt_func(list(self.learn.model.head.parameters()), lr=self.head_lr or self.learn.lr)
 
     def after_pred(self):
         if not self.training: return
-        rec, logits, z = self.learn.pred
+        recon, logits, z = self.learn.pred
         head = self.learn.model.head
-        self.clf_opt.zero_grad()
-        disc_loss(self.learn.pred, None, self.learn.yb[-1]).backward(inputs=list(head.parameters()))
-        self.clf_opt.step()
-        self.learn.pred = (rec, head(z), z)  # the autoencoder step sees the updated head
+        self.head_opt.zero_grad()
+        head_ce(self.learn.pred, None, self.learn.yb[-1]).backward(inputs=list(head.parameters()))
+        self.head_opt.step()
+        self.learn.pred = (recon, head(z), z)  # the autoencoder step sees the updated head
 
-    def after_step(self): self.clf_opt.zero_grad()  # the head's gradient from the autoencoder step is not used
-    def state_dict(self): return _opt_state(self.clf_opt)
+    def after_step(self): self.head_opt.zero_grad()  # the head's gradient from the autoencoder step is not used
+    def state_dict(self): return _opt_state(self.head_opt)
     def load_state_dict(self, sd):
         self.before_fit()
-        _load_opt_state(self.clf_opt, sd)
+        _load_opt_state(self.head_opt, sd)
 
-def _ae_params(m): return [list(m.backbone.parameters()) + list(m.decoder.parameters())]
+def _ae_params(m): "The parameters the autoencoder step of the regularized learner trains: backbone and decoder"; return [list(m.backbone.parameters()) + list(m.decoder.parameters())]
 
 def _opt_state(opt):
     "An optimizer's state as `torch.load(weights_only=True)` reads it back (fastai's own `Optimizer` holds its hypers in an `L`)"
@@ -258,6 +233,7 @@ def _opt_state(opt):
     return {'state': opt.state_dict()['state'], 'hypers': [dict(h) for h in opt.hypers]}
 
 def _load_opt_state(opt, sd):
+    "Load an optimizer state saved by `_opt_state` into a fastai or wrapped PyTorch optimizer"
     opt.load_state_dict(sd if isinstance(opt, OptimWrapper) else {'state': sd['state'], 'hypers': L(sd['hypers'])})
 
 # %% ../nbs/04_learners.ipynb #4e0c3891
@@ -266,47 +242,15 @@ def regularized_learner(dls:DataLoaders, # batches of (x, y)
                         reg_weight:float=1.0, # weight of the classifier loss in the autoencoder step (0: the paper's code)
                         n_in:int=1, # image channels
                         lr:float=1e-4, # constant learning rate of both steps
-                        clf_lr:float=None, # learning rate of the head (default: `lr`)
+                        head_lr:float=None, # learning rate of the head (default: `lr`)
                         size:int=64, # crop side the head is built for
                         **kwargs):
     "The regularized learner: autoencoder and classifier on one backbone, trained in turns by `TakeTurns`"
-    cbs = [InputAsTarget(keep_labels=True), TakeTurns(clf_lr)] + listify(kwargs.pop('cbs', None))
+    cbs = [InputAsTarget(keep_labels=True), TakeTurns(head_lr)] + listify(kwargs.pop('cbs', None))
     return _learner(dls, Regularized(n_in, size=size), RegularizedLoss(reg_weight), lr=lr, splitter=_ae_params,
-                    metrics=[rec_loss, disc_loss, disc_accuracy, recon_psnr], cbs=cbs, **kwargs)
+                    metrics=[recon_bce, head_ce, head_accuracy, recon_psnr], cbs=cbs, **kwargs)
 
 # %% ../nbs/04_learners.ipynb #357b0cb6
-class BYOL(nn.Module):
-    "BYOL's networks: online backbone + projector + predictor, and an EMA target copy of backbone + projector"
-    def __init__(self, n_in:int=1, # image channels
-                 backbone:nn.Module=None, # a `Backbone` to use, else a new one
-                 proj_size:int=64, # projection size (paper's tuned value)
-                 proj_hidden:int=2048, # hidden size of projector and predictor (paper's tuned value)
-                 view_aug=None, # makes a view of a batch (default: `BatchAugment()`)
-                 size:int=64, # crop side the projector is built for
-                ):
-        super().__init__()
-        backbone = backbone if backbone is not None else Backbone(n_in)
-        self.online = nn.Sequential(backbone, MLP(rep_size(backbone, size), proj_hidden, proj_size))
-        self.predictor = MLP(proj_size, proj_hidden, proj_size)
-        self.target = deepcopy(self.online).requires_grad_(False)
-        self.view_aug = view_aug if view_aug is not None else BatchAugment()
-
-    @property
-    def backbone(self): return self.online[0]
-
-    def forward(self, x):
-        "Predictions, online projections and target projections of two views of `x`, each 2 x N x `proj_size`"
-        v = torch.cat([self.view_aug(x), self.view_aug(x)])
-        z = self.online(v)
-        p = self.predictor(z)
-        with torch.no_grad(): t = self.target(v)
-        return tuple(o.view(2, len(x), -1) for o in (p, z, t))
-
-    @torch.no_grad()
-    def update_target(self, decay:float): # moving-average decay: the share of the target kept
-        "Move the target network towards the online one: `target = decay*target + (1 - decay)*online`"
-        torch._foreach_lerp_(list(self.target.parameters()), list(self.online.parameters()), 1 - decay)
-
 def byol_loss(pred, *_):
     "Symmetrised BYOL loss: mean over the batch of `2 - 2 cos(p1, t2) + 2 - 2 cos(p2, t1)`"
     p, _, t = pred
@@ -363,13 +307,16 @@ def byol_learner(dls:DataLoaders, # batches of (x, y); y is not used
 
 # %% ../nbs/04_learners.ipynb #a2d998b6
 def _to_channels_last(module, args):
+    "A forward pre-hook: 4-d tensor inputs in channels-last memory format"
     return tuple(a.contiguous(memory_format=torch.channels_last) if torch.is_tensor(a) and a.ndim == 4 else a for a in args)
 
 def _to_float(o):
+    "Floating tensors (nested in tuples and lists too) as float32"
     if torch.is_tensor(o): return o.float() if o.is_floating_point() else o
     if isinstance(o, (tuple, list)): return type(o)(_to_float(a) for a in o)
     return o
 
+# %% ../nbs/04_learners.ipynb #80ecfd70
 class ChannelsLastIO(Callback):
     "Model weights and model inputs in channels-last memory format"
     order = -1
@@ -378,6 +325,7 @@ class ChannelsLastIO(Callback):
         self.hook = self.learn.model.register_forward_pre_hook(_to_channels_last)
     def after_fit(self): self.hook.remove()
 
+# %% ../nbs/04_learners.ipynb #60ec9eea
 class BF16Autocast(Callback):
     "The model's forward pass under bfloat16 autocast on its device, outputs cast back to float32"
     order = -1
@@ -389,6 +337,7 @@ class BF16Autocast(Callback):
     def after_fit(self):
         for h in self.hooks: h.remove()
 
+# %% ../nbs/04_learners.ipynb #96da28c6
 def bf16_supported(device='cpu', # the device to train on
                   ) -> bool:
     "Whether `device` computes in bfloat16 natively (so that bfloat16 autocast is faster than float32)"
@@ -416,10 +365,11 @@ class TorchCompile(Callback):
         for m in self.parts: del m.forward  # the instance attribute set by `compile_parts`: back to the class's forward
 
 # %% ../nbs/04_learners.ipynb #3037210b
-def _cb_with_state(learn): return [cb for cb in learn.cbs if callable(getattr(type(cb), 'state_dict', None))]
-def _cb_generators(learn): return [cb for cb in learn.cbs if isinstance(getattr(cb, 'generator', None), torch.Generator)]
+def _cb_with_state(learn): "The callbacks of `learn` that have a state to checkpoint"; return [cb for cb in learn.cbs if callable(getattr(type(cb), 'state_dict', None))]
+def _cb_generators(learn): "The callbacks of `learn` that draw from a generator of their own"; return [cb for cb in learn.cbs if isinstance(getattr(cb, 'generator', None), torch.Generator)]
 
 def _rng_state(learn):
+    "Every random state a resumed run needs: torch (CPU and CUDA), numpy, Python and the callbacks' generators"
     npst = np.random.get_state(legacy=False)
     npst['state']['key'] = npst['state']['key'].tolist()
     return dict(torch=torch.get_rng_state(), numpy=npst, python=random.getstate(),
@@ -428,6 +378,7 @@ def _rng_state(learn):
                 generators=[cb.generator.get_state() for cb in _cb_generators(learn)])
 
 def _set_rng_state(learn, st):
+    "Restore the random states saved by `_rng_state`"
     torch.set_rng_state(st['torch'].cpu())  # a checkpoint loaded onto the GPU maps the CPU generator's state there too
     npst = st['numpy']; npst['state']['key'] = np.array(npst['state']['key'], dtype=np.uint32)
     np.random.set_state(npst)
@@ -485,7 +436,9 @@ def backbone_of(model:nn.Module) -> nn.Module:
         if isinstance(getattr(model, attr, None), nn.Module): return getattr(model, attr)
     return model
 
+# %% ../nbs/04_learners.ipynb #709f78e6
 def _dl_meta(dl, ys):
+    "The metadata of the crops a loader serves (its `meta`, or its dataset's), else a frame of their labels"
     meta = getattr(dl, 'meta', None)
     if meta is None: meta = getattr(getattr(dl, 'dataset', None), 'meta', None)
     if meta is not None: return meta
@@ -499,6 +452,7 @@ def encode(self:Learner, dl=None, # batches to encode (default: the validation s
     "The learner's backbone's representations of `dl`"
     return encode(self.model, dl if dl is not None else self.dls.valid, device=device or _model_device(self.model))
 
+# %% ../nbs/04_learners.ipynb #99c246f7
 def encode(backbone:nn.Module, # a backbone, or any of the four learners' models
            data, # a `Screen`, or a `DataLoader` of (x, ...) batches
            bs:int=256, # batch size (for a `Screen`)
@@ -583,3 +537,35 @@ def plot_records(*records, # records from `train_setup` (or `learn.record`)
     axs[0,0].set_ylabel('loss'); axs[0,0].legend()
     fig.tight_layout()
     return fig
+
+# %% ../nbs/04_learners.ipynb #482c120e
+def device_checks(device='auto', # the device to check
+                  learners=tuple(LEARNERS), # learners to train
+                  settings=('aug_one_crop', 'aug_multi_crop'), # settings to train them in
+                  n:int=1024, # synthetic images (a quarter of them for validation)
+                  bs:int=128, # batch size
+                  epochs:int=2, # epochs per run (at least 2: the resume check stops after the first)
+                  size:int=64, # image side
+                  lr:float=1e-3, # learning rate (higher than the paper's 1e-4, so that 2 epochs move the weights)
+                 ) -> pd.DataFrame:
+    "Reproducibility, channels-last and bfloat16 loss deviations, checkpoint resume and encoding on `device`"
+    if epochs < 2: raise InputError(f"device_checks: epochs={epochs}; expected at least 2")
+    dev, screen = get_device(device), toy_screen(n, size)
+    split = np.where(np.arange(n) < n*3//4, 'train', 'valid')
+    def losses(learner, setting, bf16=False, **kw):
+        dls = screen_dls(screen, split, bs=bs, device=dev, seed=0)
+        learn, rec = train_setup(learner, setting, dls, **{'epochs': epochs, **kw}, seed=0, bf16=bf16, early_stop=False, progress=False, lr=lr, size=size)
+        return np.array(rec['train_loss'] + rec['valid_loss']), learn
+    rows = []
+    def add(learner, setting, check, value): rows.append(dict(learner=learner, setting=setting, check=check, value=float(value)))
+    for learner in learners:
+        for setting in settings:
+            fp32, learn = losses(learner, setting)
+            add(learner, setting, 'repeat_identical', np.array_equal(fp32, losses(learner, setting)[0]))
+            add(learner, setting, 'rel_dev_channels_last', np.abs(losses(learner, setting, channels_last=True)[0]/fp32 - 1).max())
+            add(learner, setting, 'rel_dev_bf16', np.abs(losses(learner, setting, bf16=True, channels_last=True)[0]/fp32 - 1).max())
+            with tempfile.TemporaryDirectory() as d:
+                losses(learner, setting, epochs=1, checkpoint_dir=d)
+                add(learner, setting, 'resume_identical', np.array_equal(fp32, losses(learner, setting, checkpoint_dir=d)[0]))
+            add(learner, setting, 'encode_max_abs_diff', np.abs(encode(learn.model, screen[:bs], device=dev).X - encode(learn.model, screen[:bs], device='cpu').X).max())
+    return pd.DataFrame(rows)

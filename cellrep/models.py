@@ -1,4 +1,4 @@
-"""The paper's 24,888-parameter backbone, its decoder, classifier head and BYOL heads, laid out so the authors' published checkpoints load.
+"""The paper's 24,888-parameter backbone, its decoder, classifier head and BYOL's networks (online, predictor, moving-average target), laid out so the authors' published checkpoints load.
 
 Docs: https://cellrep.github.io/cellrep/models.html.md"""
 
@@ -7,15 +7,17 @@ Docs: https://cellrep.github.io/cellrep/models.html.md"""
 # %% ../nbs/03_models.ipynb #f7e745f2
 from __future__ import annotations
 from pathlib import Path
+from copy import deepcopy
 import torch
 from torch import nn
 from fastcore.basics import AttrDict
 from fastcore.meta import delegates
 from .core import InputError
+from .augment import BatchAugment
 
 # %% auto #0
 __all__ = ['Backbone', 'n_params', 'rep_size', 'Decoder', 'ClassifierHead', 'MLP', 'Autoencoder', 'Classifier', 'Regularized',
-           'load_original_checkpoint']
+           'BYOL', 'load_original_checkpoint']
 
 # %% ../nbs/03_models.ipynb #fe70f330
 class Backbone(nn.Sequential):
@@ -79,6 +81,7 @@ class Autoencoder(nn.Module):
         self.decoder = Decoder(self.encoder.n_in)
     def forward(self, x): return self.decoder(self.encoder(x))
 
+# %% ../nbs/03_models.ipynb #f82f80be
 class Classifier(nn.Module):
     "Backbone + classifier head; `forward` gives class logits"
     def __init__(self, n_in:int=1, # image channels
@@ -91,6 +94,7 @@ class Classifier(nn.Module):
         self.head = ClassifierHead(rep_size(self.backbone, size), **kwargs)
     def forward(self, x): return self.head(self.backbone(x))
 
+# %% ../nbs/03_models.ipynb #f8efd48d
 class Regularized(Classifier):
     "A `Classifier` with a decoder on its backbone too; `forward` gives (reconstruction logits, class logits, features)"
     @delegates(Classifier)
@@ -102,10 +106,43 @@ class Regularized(Classifier):
         z = self.backbone(x)
         return self.decoder(z), self.head(z), z
 
+# %% ../nbs/03_models.ipynb #a1cef486
+class BYOL(nn.Module):
+    "BYOL's networks: online backbone + projector + predictor, and an EMA target copy of backbone + projector"
+    def __init__(self, n_in:int=1, # image channels
+                 backbone:nn.Module=None, # a `Backbone` to use, else a new one
+                 proj_size:int=64, # projection size (paper's tuned value)
+                 proj_hidden:int=2048, # hidden size of projector and predictor (paper's tuned value)
+                 view_aug=None, # makes a view of a batch (default: `BatchAugment()`)
+                 size:int=64, # crop side the projector is built for
+                ):
+        super().__init__()
+        backbone = backbone if backbone is not None else Backbone(n_in)
+        self.online = nn.Sequential(backbone, MLP(rep_size(backbone, size), proj_hidden, proj_size))
+        self.predictor = MLP(proj_size, proj_hidden, proj_size)
+        self.target = deepcopy(self.online).requires_grad_(False)
+        self.view_aug = view_aug if view_aug is not None else BatchAugment()
+
+    @property
+    def backbone(self): return self.online[0]
+
+    def forward(self, x):
+        "Predictions, online projections and target projections of two views of `x`, each 2 x N x `proj_size`"
+        v = torch.cat([self.view_aug(x), self.view_aug(x)])
+        z = self.online(v)
+        p = self.predictor(z)
+        with torch.no_grad(): t = self.target(v)
+        return tuple(o.view(2, len(x), -1) for o in (p, z, t))
+
+    @torch.no_grad()
+    def update_target(self, decay:float): # moving-average decay: the share of the target kept
+        "Move the target network towards the online one: `target = decay*target + (1 - decay)*online`"
+        torch._foreach_lerp_(list(self.target.parameters()), list(self.online.parameters()), 1 - decay)
+
 # %% ../nbs/03_models.ipynb #41f9b5ef
 _HEAD_KEYS = {'model.10': '1', 'model.12': '3'}
 
-def _sub(sd, prefix): return {k[len(prefix):]: v for k,v in sd.items() if k.startswith(prefix)}
+def _sub(sd, prefix): "The entries of a state_dict under `prefix`, the prefix removed"; return {k[len(prefix):]: v for k,v in sd.items() if k.startswith(prefix)}
 
 def load_original_checkpoint(path_or_state, # a checkpoint file of the original code, or its loaded state_dict
                              slope:float=0.01, # LeakyReLU slope for a classifier head (1.0 is the original's)

@@ -87,6 +87,7 @@ def _task(task, reps, norm, split, w, design, opts, seed, device):
     ap = res.retrieval.ap
     return res.scores, profiling_replicates(ap, _well_weights(tn.meta, w, ap)), res.notes, {'retrieval.csv': res.retrieval.table}
 
+# %% ../../nbs/06c_compare.evaluate.ipynb #ad1de3ca
 def evaluate_setup(folder, # a setup folder with `representations.parquet`
                    design, # the design the representations were made from (`cellrep.design.make_design`)
                    opts:Options, # the run's options
@@ -118,11 +119,13 @@ def evaluate_setup(folder, # a setup folder with `representations.parquet`
         parts.append(read_scores(path))
     return pd.concat(parts, ignore_index=True)
 
+# %% ../../nbs/06c_compare.evaluate.ipynb #fcb825ee
 def read_scores(path) -> pd.DataFrame:
     "A tidy scores file as written by `evaluate_setup`"
     return pd.read_csv(path, dtype={'cell_line': str, 'note': str, 'metric': str, 'task': str}, keep_default_na=False,
                        na_values={'value': ['', 'nan', 'NaN']})
 
+# %% ../../nbs/06c_compare.evaluate.ipynb #3817bd64
 def read_replicates(folder, task:str) -> pd.DataFrame|None:
     "The replicates of `task` in a setup folder, summarised over cell lines (None when the task has none)"
     path = Path(folder)/f'replicates_{task}.parquet'

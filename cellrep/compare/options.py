@@ -7,18 +7,20 @@ Docs: https://cellrep.github.io/cellrep/compare.options.html.md"""
 # %% ../../nbs/06a_compare.options.ipynb #4221d5b4
 from __future__ import annotations
 import dataclasses, hashlib, json
+from copy import deepcopy
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import cellrep
 from ..core import InputError, load_json
+from ..data.screen import screen_fingerprint
 from ..augment import SETTINGS
 from ..learners import LEARNERS
 from ..eval.cluster import PAPER_GRID
 from ..eval.profiling import NORMALIZE_METHODS
 
 # %% auto #0
-__all__ = ['REFERENCES', 'PRESETS', 'Options', 'resolve_options', 'screen_fingerprint', 'run_identity', 'check_identity']
+__all__ = ['REFERENCES', 'PRESETS', 'Options', 'resolve_options', 'run_identity', 'check_identity']
 
 # %% ../../nbs/06a_compare.options.ipynb #d94b32f0
 REFERENCES = ('untrained', 'trivial', 'pixels', 'cellprofiler')
@@ -40,33 +42,37 @@ PRESETS = {
 }
 
 # %% ../../nbs/06a_compare.options.ipynb #c8402d31
+def _cpu(name):
+    "A dataclass field defaulting to (a copy of) the cpu preset's value of `name`: the preset is the one place of the defaults"
+    return field(default_factory=lambda: deepcopy(PRESETS['cpu'][name]))
+
 @dataclass
 class Options:
     "Every choice of a comparison (see `PRESETS` for the defaults and `resolve_options` to make one)"
     preset:str='cpu' # the preset the other values started from
     learners:list=field(default_factory=lambda: list(LEARNERS)) # learners to train
-    settings:list=field(default_factory=lambda: ['no_aug_one_crop']) # settings (`cellrep.augment.SETTINGS`) to train in
-    seeds:list=field(default_factory=lambda: [0, 1, 2, 3, 4]) # training seeds: every setup is trained and evaluated once per seed
-    steps:int=300 # optimizer steps per setup (multi-crop groups counted); None: `epochs` epochs
-    epochs:int=None # most epochs when `steps` is None (the paper's early stopping may end sooner)
-    bs:int=64 # batch size
-    lr:float=1e-3 # constant learning rate of every learner
-    early_stop:bool=False # the paper's early-stopping rule
-    crop_size:int=32 # crop side in pixels
-    max_per_well:int=None # most crops per training or validation well (test crops are never capped)
+    settings:list=_cpu('settings') # settings (`cellrep.augment.SETTINGS`) to train in
+    seeds:list=_cpu('seeds') # training seeds: every setup is trained and evaluated once per seed
+    steps:int=_cpu('steps') # optimizer steps per setup (multi-crop groups counted); None: `epochs` epochs
+    epochs:int=_cpu('epochs') # most epochs when `steps` is None (the paper's early stopping may end sooner)
+    bs:int=_cpu('bs') # batch size
+    lr:float=_cpu('lr') # constant learning rate of every learner
+    early_stop:bool=_cpu('early_stop') # the paper's early-stopping rule
+    crop_size:int=_cpu('crop_size') # crop side in pixels
+    max_per_well:int=_cpu('max_per_well') # most crops per training or validation well (test crops are never capped)
     controls:str='matched' # 'matched': controls at the drugs' time points; 'paper': the paper's design
     split:str='fixed' # 'fixed': one split for every seed; 'per_seed': a new split (and test set) per seed
     references:list=field(default_factory=lambda: list(REFERENCES)) # reference rows evaluated beside the learners
     normalize:str='mad_robustize' # per-plate normalisation against controls before probe and profiling (None: off)
-    probe_grid:dict=None # the probe's hyper-parameter grid (lists of lr, momentum, wd)
-    probe_epochs:int=25 # epochs of every probe head
-    probe_bs:int=128 # batch size of the probe heads (the paper's 1024 gives a small screen a few steps per epoch: seed-dependent heads)
-    cluster_grid:list=None # n_neighbors = min_cluster_size values of the clustering grid
-    cluster_max_points:int=None # most test crops clustered per cell line (a fixed random subset; None: all)
-    umap_epochs:int=None # UMAP epochs (None: umap-learn's default)
-    null_size:int=10_000 # random relabellings of the profiling test where there are too many to enumerate
-    n_boot:int=1000 # bootstrap replicates of the test wells
-    screen:dict=field(default_factory=dict) # options of the built-in synthetic screen (`synthetic_screen`)
+    probe_grid:dict=_cpu('probe_grid') # the probe's hyper-parameter grid (lists of lr, momentum, wd)
+    probe_epochs:int=_cpu('probe_epochs') # epochs of every probe head
+    probe_bs:int=_cpu('probe_bs') # batch size of the probe heads (the paper's 1024 gives a small screen a few steps per epoch: seed-dependent heads)
+    cluster_grid:list=_cpu('cluster_grid') # n_neighbors = min_cluster_size values of the clustering grid
+    cluster_max_points:int=_cpu('cluster_max_points') # most test crops clustered per cell line (a fixed random subset; None: all)
+    umap_epochs:int=_cpu('umap_epochs') # UMAP epochs (None: umap-learn's default)
+    null_size:int=_cpu('null_size') # random relabellings of the profiling test where there are too many to enumerate
+    n_boot:int=_cpu('n_boot') # bootstrap replicates of the test wells
+    screen:dict=_cpu('screen') # options of the built-in synthetic screen (`synthetic_screen`)
     learner_options:dict=field(default_factory=dict) # per learner, options of its constructor, e.g. {'regularized': {'reg_weight': 0.5}}
     bf16:bool=None # bfloat16 autocast (None: where the device computes bfloat16 natively)
     channels_last:bool=True # channels-last memory format
@@ -100,6 +106,7 @@ def _mapping(value, what='columns'):
 
 # %% ../../nbs/06a_compare.options.ipynb #fcc38128
 def _positive(name, v, allow_none=False):
+    "Refuse an option that is not a positive integer (None allowed where `allow_none`)"
     if v is None and allow_none: return
     if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1: raise InputError(f"{name}={v!r}: expected a positive integer")
 
@@ -111,7 +118,7 @@ def resolve_options(preset:str='cpu', # 'cpu', 'full' or 'tiny'
     fields = {f.name for f in dataclasses.fields(Options)}
     unknown = sorted(set(kwargs) - fields)
     if unknown: raise InputError(f"compare: unknown option(s) {unknown}; expected some of {sorted(fields - {'preset'})}")
-    o = Options(preset=preset, **{**PRESETS[preset], **{k: v for k, v in kwargs.items() if v is not None}})
+    o = Options(preset=preset, **deepcopy({**PRESETS[preset], **{k: v for k, v in kwargs.items() if v is not None}}))
     if 'epochs' in kwargs and kwargs['epochs'] is not None and 'steps' not in kwargs: o.steps = None  # epochs given: they set the budget
     o.learners, o.settings = _names(o.learners, LEARNERS, 'learners'), _names(o.settings, SETTINGS, 'settings')
     o.references = [] if o.references in ([], '', 'none') else _names(o.references, REFERENCES, 'references')
@@ -129,15 +136,7 @@ def resolve_options(preset:str='cpu', # 'cpu', 'full' or 'tiny'
     if unknown: raise InputError(f"learner_options: unknown learner(s) {unknown}; expected some of {list(LEARNERS)}")
     return o
 
-# %% ../../nbs/06a_compare.options.ipynb #24f97c0c
-def screen_fingerprint(screen, # a `Screen`
-                      ) -> str:
-    "A short hex digest of the crops, metadata and channel names of `screen`"
-    h = hashlib.sha256(np.ascontiguousarray(screen.crops.numpy()).data)
-    h.update(screen.meta.to_csv(index=False).encode())
-    h.update(json.dumps(list(screen.channels)).encode())
-    return h.hexdigest()[:20]
-
+# %% ../../nbs/06a_compare.options.ipynb #b2766df9
 def run_identity(opts:Options, # the run's options
                  data:dict, # the data source and its options (data, channels, columns, pair, control)
                 ) -> dict:
@@ -145,6 +144,7 @@ def run_identity(opts:Options, # the run's options
     ident = dict(version=cellrep.__version__, **data, options=asdict(opts))
     return json.loads(json.dumps(ident, default=str))
 
+# %% ../../nbs/06a_compare.options.ipynb #46696327
 def check_identity(out, # the report folder
                    ident:dict, # the new run's identity
                    keys=None, # compare only these keys (None: all)

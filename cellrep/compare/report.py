@@ -27,6 +27,7 @@ def write_text(path, text:str):
     if Path(path).exists() and Path(path).read_text() == text: return
     with atomic_path(path) as tmp: Path(tmp).write_text(text)
 
+# %% ../../nbs/06e_compare.report.ipynb #ae5a397a
 def markdown_table(head, # column titles
                    rows, # rows of cell texts
                    n_left:int=None, # left-aligned leading columns, the others right-aligned (None: all left-aligned)
@@ -37,6 +38,7 @@ def markdown_table(head, # column titles
     align = '---|'*len(head) if n_left is None else '---|'*n_left + '---:|'*(len(head) - n_left)
     return '\n'.join(['| ' + ' | '.join(head) + ' |', '|' + align] + ['| ' + ' | '.join(esc(r)) + ' |' for r in rows]) + '\n'
 
+# %% ../../nbs/06e_compare.report.ipynb #d2fe4830
 def frame_markdown(df:pd.DataFrame, # any frame
                    n_left:int=None, # left-aligned leading columns
                    digits:int=3, # decimals of floats
@@ -52,6 +54,7 @@ METRICS = {'distance': ['d', 'D_pair', 'D_S1_C', 'D_S2_C'],
            'profiling': ['mean_mAP', 'fraction_retrieved', 'mechanism_mAP', 'fraction_pairs_closer', 'mean_pair_margin']}
 
 def _row_order(table):
+    "The table's setups in order, the references last"
     rows = list(dict.fromkeys(zip(table.learner, table.setting)))
     return [r for r in rows if not is_reference(r[0])] + [r for r in rows if is_reference(r[0])]
 
@@ -252,6 +255,7 @@ def time_budget(records:list, # records of every setup and seed
 
 # %% ../../nbs/06e_compare.report.ipynb #a3ff4532
 def _failed_lines(records, results):
+    "Report lines for the failed runs and the skipped tasks"
     lines = [f"- {r['learner']} / {r['setting']}, seed {r['seed']}: failed ({r['error']})" for r in records if r.get('status') == 'failed']
     bad = results[results.metric.isin(['skipped', 'failed'])] if len(results) else results
     seen = set()
@@ -264,21 +268,16 @@ def _failed_lines(records, results):
     return lines
 
 def _task_notes(results):
+    "The distinct notes of the tasks' scores"
     notes = results[(results.note.fillna('') != '') & ~results.metric.isin(['skipped', 'failed'])].note if len(results) else []
     return sorted({n for ns in notes for n in ns.split('; ') if n})
 
-def write_report(out, # the report folder
-                 ctx:dict, # what the run knows: header, opts, design, records, results, table, comps, best, truth, stages, timings
-                 refresh:bool=True, # redraw the figures
-                ) -> Path:
-    "Tables, figures and `report.md` of a comparison in `out`"
-    out, o, d = Path(out), ctx['opts'], ctx['design']
-    table, comps, best, truth, results, records = (ctx[k] for k in ('table', 'comps', 'best', 'truth', 'results', 'records'))
-    for name, df in (('verdicts.csv', table), ('comparisons.csv', comps), ('best.csv', best)): write_text(out/name, df.to_csv(index=False))
-    if truth is not None: write_text(out/'truth.csv', truth.to_csv(index=False))
-    md = [f"# cellrep comparison\n\n{ctx['header']}\n"]
-    md += ["\n## Verdicts\n\nPer task, the top trained setup with its 95% interval, the setups not significantly worse than it "
-           "(Holm-corrected over all pairs), the references not worse than it, and whether any trained setup beats the untrained backbone.\n\n"]
+# %% ../../nbs/06e_compare.report.ipynb #b122cd98
+def _verdict_section(ctx):
+    "The verdicts and, on the built-in screen, the truth checks"
+    best, truth = ctx['best'], ctx['truth']
+    md = ["\n## Verdicts\n\nPer task, the top trained setup with its 95% interval, the setups not significantly worse than it "
+          "(Holm-corrected over all pairs), the references not worse than it, and whether any trained setup beats the untrained backbone.\n\n"]
     if len(best):
         show = best.assign(value=[fmt(r.estimate, r.lo, r.hi) for r in best.itertuples()])[['task', 'metric', 'top', 'value', 'tied', 'references_not_worse', 'against_untrained']]
         md.append(frame_markdown(show, n_left=7))
@@ -286,14 +285,30 @@ def write_report(out, # the report folder
     if truth is not None and len(truth):
         md += ["\n## What the planted truth says\n\nThe built-in screen plants its biology, so the comparison can be checked against it:\n\n",
                frame_markdown(truth.assign(holds=truth.holds.map({True: 'yes', False: '**no**'})), n_left=3)]
-    md += ["\n## The design\n\n" + ctx['design_text'] + "\n"]
-    md += [f"- {n}\n" for n in list(d.notes) + _task_notes(results)]
-    md += ["\nWhat the intervals rest on (test set, per cell line x compound):\n\n", frame_markdown(d.units, n_left=2)]
-    if len(comps):
-        c = comps.assign(difference=[fmt(r.difference, r.lo, r.hi) for r in comps.itertuples()])
-        md += ["\n## Comparisons\n\nHeadline metric per task; differences paired on the test wells, p-values two-sided and Holm-corrected.\n\n",
-               frame_markdown(c[['task', 'metric', 'family', 'learner', 'setting', 'versus', 'difference', 'p_value', 'p_holm', 'verdict']], n_left=6)]
-    t1 = time_frame(records)
+    return md
+
+# %% ../../nbs/06e_compare.report.ipynb #5a7dbdb1
+def _design_section(ctx):
+    "The design: data, splits and notes, and the test units every interval rests on"
+    d = ctx['design']
+    md = ["\n## The design\n\n" + ctx['design_text'] + "\n"]
+    md += [f"- {n}\n" for n in list(d.notes) + _task_notes(ctx['results'])]
+    return md + ["\nWhat the intervals rest on (test set, per cell line x compound):\n\n", frame_markdown(d.units, n_left=2)]
+
+# %% ../../nbs/06e_compare.report.ipynb #0c5feb7c
+def _comparisons_section(ctx):
+    "The paired comparisons of the headline metrics, Holm-corrected"
+    comps = ctx['comps']
+    if not len(comps): return []
+    c = comps.assign(difference=[fmt(r.difference, r.lo, r.hi) for r in comps.itertuples()])
+    return ["\n## Comparisons\n\nHeadline metric per task; differences paired on the test wells, p-values two-sided and Holm-corrected.\n\n",
+            frame_markdown(c[['task', 'metric', 'family', 'learner', 'setting', 'versus', 'difference', 'p_value', 'p_holm', 'verdict']], n_left=6)]
+
+# %% ../../nbs/06e_compare.report.ipynb #1e336d49
+def _tables_section(out, ctx):
+    "Table 1 (budget, time, movement) and Table 2 (every metric), written as files too"
+    o, table, md = ctx['opts'], ctx['table'], []
+    t1 = time_frame(ctx['records'])
     if len(t1):
         write_text(out/'table1.csv', t1.to_csv(index=False))
         text = time_text(t1); write_text(out/'table1.md', frame_markdown(text, n_left=2))
@@ -307,6 +322,12 @@ def write_report(out, # the report folder
         if not len(tt): continue
         write_text(out/f'table2_{task}.md', frame_markdown(tt, n_left=2))
         md += [f"\n### {task}\n\n", frame_markdown(tt, n_left=2)]
+    return md
+
+# %% ../../nbs/06e_compare.report.ipynb #00621310
+def _figures(out, ctx):
+    "(file name, title, drawing function) of every figure the run's results allow"
+    o, d, table, comps, best, results, records = (ctx[k] for k in ('opts', 'design', 'table', 'comps', 'best', 'results', 'records'))
     figs = []
     heads = {t: comps[comps.task == t].metric.iloc[0] for t in TASKS if len(comps) and (comps.task == t).any()}
     if heads: figs.append(('fig_intervals.png', 'Headline metric of every setup with its 95% interval (references grey)', lambda: plot_forest(table, heads)))
@@ -322,23 +343,49 @@ def write_report(out, # the report folder
         l, s = cb.iloc[0].top.split(' / ')
         figs.append(('fig7_umap.png', f'Fig. 7: UMAP of the top clustering setup ({l} / {s}), coloured by HDBSCAN cluster',
                      lambda: plot_best_umap(out, l, s, o.seeds[0], d.screen, o.cluster_grid, o.umap_epochs, o.cluster_max_points)))
-    trained = [r for r in records if r.get('status') == 'done' and not is_reference(r['learner']) and r.get('train_loss')]
+    trained = _trained(records)
     if trained: figs.append(('training_curves.png', 'Training curves (first seed)', lambda: plot_records(*([r for r in trained if r['seed'] == o.seeds[0]] or trained))))
-    md.append("\n## Figures\n")
-    for name, title, make in figs:
+    return figs
+
+def _trained(records):
+    "The records of the trained setups that finished"
+    return [r for r in records if r.get('status') == 'done' and not is_reference(r['learner']) and r.get('train_loss')]
+
+# %% ../../nbs/06e_compare.report.ipynb #5fab4828
+def _figures_section(out, ctx, refresh):
+    "Draw the figures (when `refresh` or missing) and link them, with the first seed's reconstructions"
+    md, seed = ["\n## Figures\n"], ctx['opts'].seeds[0]
+    for name, title, make in _figures(out, ctx):
         if refresh or not (out/name).exists():
             try: save_figure(make(), out/name)
             except InputError as e: md.append(f"\n{title}: not drawn ({e})\n"); continue
         md.append(f"\n### {title}\n\n![{title}]({name})\n")
-    recon = [r for r in trained if r['seed'] == o.seeds[0] and (setup_dir(out, r['learner'], r['setting'], r['seed'])/'reconstructions.png').exists()]
+    recon = [r for r in _trained(ctx['records']) if r['seed'] == seed and (setup_dir(out, r['learner'], r['setting'], r['seed'])/'reconstructions.png').exists()]
     if recon: md.append("\n### Fig. 6: reconstructions of test crops (originals above reconstructions)\n")
     for r in recon: md.append(f"\n{r['learner']} / {r['setting']}\n\n![]({setup_dir('.', r['learner'], r['setting'], r['seed']).as_posix()}/reconstructions.png)\n")
-    tb = time_budget(records, ctx['timings'], ctx['stages'])
+    return md
+
+# %% ../../nbs/06e_compare.report.ipynb #3703c8cf
+def _time_section(out, ctx):
+    "Seconds per stage (written to `timings.csv` too)"
+    tb = time_budget(ctx['records'], ctx['timings'], ctx['stages'])
     write_text(out/'timings.csv', tb.to_csv(index=False))
-    md += ["\n## Where the time went\n\nSeconds per stage, summed over the setups and seeds of this folder (measured when each was done).\n\n",
-           frame_markdown(tb.assign(seconds=tb.seconds.round(1), share=(100*tb.share).round(1).astype(str) + '%'), n_left=1)]
-    md += ["\n## Definitions\n\n", DEFINITIONS]
-    problems = _failed_lines(records, results)
+    return ["\n## Where the time went\n\nSeconds per stage, summed over the setups and seeds of this folder (measured when each was done).\n\n",
+            frame_markdown(tb.assign(seconds=tb.seconds.round(1), share=(100*tb.share).round(1).astype(str) + '%'), n_left=1)]
+
+# %% ../../nbs/06e_compare.report.ipynb #595a79dc
+def write_report(out, # the report folder
+                 ctx:dict, # what the run knows: header, opts, design, records, results, table, comps, best, truth, stages, timings
+                 refresh:bool=True, # redraw the figures
+                ) -> Path:
+    "Tables, figures and `report.md` of a comparison in `out`"
+    out = Path(out)
+    for name, key in (('verdicts.csv', 'table'), ('comparisons.csv', 'comps'), ('best.csv', 'best')): write_text(out/name, ctx[key].to_csv(index=False))
+    if ctx['truth'] is not None: write_text(out/'truth.csv', ctx['truth'].to_csv(index=False))
+    md = [f"# cellrep comparison\n\n{ctx['header']}\n"]
+    md += _verdict_section(ctx) + _design_section(ctx) + _comparisons_section(ctx) + _tables_section(out, ctx)
+    md += _figures_section(out, ctx, refresh) + _time_section(out, ctx) + ["\n## Definitions\n\n", DEFINITIONS]
+    problems = _failed_lines(ctx['records'], ctx['results'])
     if problems: md += ["\n## Failed setups and skipped evaluations\n\n", '\n'.join(problems) + '\n']
     write_text(out/'report.md', ''.join(md))
     return out/'report.md'

@@ -11,17 +11,21 @@ from concurrent.futures import ProcessPoolExecutor
 import multiprocessing as mp
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from fastcore.script import call_parse, store_true
-from ..core import InputError, Screen, atomic_path, save_json, load_json, get_device
+from fastcore.basics import AttrDict
+from fastcore.script import store_true
+from ..core import InputError, atomic_path, save_json, load_json, get_device
+from ..data.screen import Screen
+from ..data.screen import screen_fingerprint
 from ..design import make_design
-from .options import Options, resolve_options, run_identity, check_identity, screen_fingerprint, _mapping
+from .options import Options, resolve_options, run_identity, check_identity, _mapping
 from .train import setup_dir, run_setup, run_reference
 from .evaluate import evaluate_setup, TASKS
-from .verdicts import collect, verdict_table, comparisons, best_setups, truth_checks, is_reference, fmt
+from .verdicts import collect, verdict_table, comparisons, best_setups, truth_checks, fmt
 from .report import write_report, write_text
 
 # %% auto #0
-__all__ = ['run_jobs', 'compare', 'compare_cli', 'cellrep_compare']
+__all__ = ['RESULT_COLS', 'run_jobs', 'plan_designs', 'results_frame', 'judge_run', 'report_run', 'compare', 'compare_cli',
+           'cellrep_compare']
 
 # %% ../../nbs/06f_compare.run.ipynb #6b802247
 def _job(job, design, opts, out, device, progress):
@@ -41,10 +45,12 @@ def _init_worker(path, threads):
     _WORKER.update(state)
 
 def _run_in_worker(job):
+    "Run one job in a worker process, on the design it loaded once"
     w = _WORKER
     design = w['designs'][job[2]] if w.get('designs') else w['design']
     return _job(job, design, w['opts'], w['out'], w['device'], False)
 
+# %% ../../nbs/06f_compare.run.ipynb #17cc07d5
 def run_jobs(jobs:list, # (learner, setting, seed) per job
              designs:dict, # seed -> design (one shared design for a fixed split)
              opts:Options, out, # the options and the report folder
@@ -65,7 +71,6 @@ def run_jobs(jobs:list, # (learner, setting, seed) per job
     if not (folder/'screen'/'info.json').exists(): first.screen.save(folder/'screen')
     if not shared: raise InputError("workers > 1 needs one design for every seed (split='fixed')")
     state = dict(design={k: v for k, v in first.items() if k != 'screen'}, opts=opts, out=str(out), device=str(device))
-    from fastcore.basics import AttrDict
     state['design'] = AttrDict(state['design'])
     with atomic_path(folder/'design.pkl') as tmp, open(tmp, 'wb') as f: pickle.dump(state, f)
     threads = max(1, (os.cpu_count() or 1)//workers)
@@ -78,7 +83,7 @@ def run_jobs(jobs:list, # (learner, setting, seed) per job
             if progress: print(f"[{i+1}/{len(jobs)}] {j[0]} / {j[1]} / seed {j[2]}: {res[-1][0]['status']}", flush=True)
     return res
 
-# %% ../../nbs/06f_compare.run.ipynb #44e453ac
+# %% ../../nbs/06f_compare.run.ipynb #2b45dfa5
 def _screen_options(data, opts, crops, scaling, skip_bad):
     "Options of the screen builder of `data`"
     if data == 'synthetic': return {**opts.screen, 'size': opts.crop_size}
@@ -90,6 +95,7 @@ def _screen_options(data, opts, crops, scaling, skip_bad):
     return kw
 
 def _design_text(d, opts, data):
+    "The report's paragraph on the design: data, splits, pair, held-out wells, controls, normalisation"
     m, sp = d.screen.meta, d.split
     n = lambda side: f"{(sp == side).sum():,} crops, {m[sp == side][['plate', 'well']].drop_duplicates().shape[0]} wells"
     return (f"Data: **{data}**; {m.cell_line.nunique()} cell line(s), {m.compound.nunique() - 1} treated compound(s) against "
@@ -99,6 +105,75 @@ def _design_text(d, opts, data):
             f"Before the probe and the profiling, features are normalised per plate against its control crops with pycytominer "
             f"({opts.normalize})." if opts.normalize else "Features are not normalised (normalize=none).")
 
+# %% ../../nbs/06f_compare.run.ipynb #6e641a57
+def plan_designs(data:str, # 'synthetic', 'lincs-a549' or an index file
+                 opts:Options, # the run's options
+                 source:dict, # channels, columns, pair, control, crops, scaling, skip_bad (as in `run.json`)
+                ) -> dict:
+    "seed -> the design it is trained and evaluated on (one shared design unless `opts.split == 'per_seed'`)"
+    per_seed = opts.split == 'per_seed'
+    screen_kw = _screen_options(data, opts, source['crops'], source['scaling'], source['skip_bad'])
+    made = {s: make_design(data, source['channels'], source['columns'], source['pair'], source['control'], opts.controls,
+                           opts.max_per_well, seed=s, n_boot=opts.n_boot, **screen_kw) for s in (opts.seeds if per_seed else [0])}
+    return {s: made[s if per_seed else 0] for s in opts.seeds}
+
+# %% ../../nbs/06f_compare.run.ipynb #99a63e9e
+RESULT_COLS = ['learner', 'setting', 'seed', 'task', 'cell_line', 'metric', 'value', 'note']
+
+def results_frame(jobs:list, # (learner, setting, seed) per job
+                  done:list, # (record, scores or None) per job, from `run_jobs`
+                 ) -> pd.DataFrame:
+    "The tidy results of the jobs (columns `RESULT_COLS`), a 'failed' row for each failed job"
+    parts = []
+    for (l, s, seed), (rec, sc) in zip(jobs, done):
+        key = dict(learner=l, setting=s, seed=seed)
+        if sc is None: parts.append(pd.DataFrame([dict(key, task='run', cell_line='', metric='failed', value=np.nan, note=rec.get('error', ''))]))
+        else: parts.append(sc.assign(**key))
+    return pd.concat(parts, ignore_index=True)[RESULT_COLS]
+
+# %% ../../nbs/06f_compare.run.ipynb #5d525935
+def judge_run(out, # the report folder
+              rows:list, # (learner, setting) of every row: the learners' setups and the references
+              opts:Options, design, # the run's options and (first) design
+              data:str, # the data source (the planted truth is checked on 'synthetic' only)
+             ) -> AttrDict:
+    "The verdicts of a finished run: `table`, `comps`, `best` and `truth` (None unless the data are the built-in screen)"
+    coll = collect(out, rows, opts.seeds)
+    per_seed, test = opts.split == 'per_seed', design.split == 'test'
+    n_wells = int(design.screen.meta[test][['plate', 'well']].drop_duplicates().shape[0])
+    table = verdict_table(coll, design.df_wells, n_wells, per_seed)
+    comps = comparisons(coll, design.df_wells, per_seed)
+    best = best_setups(table, comps) if len(comps) else pd.DataFrame()
+    truth = (truth_checks(out, table, comps, best, design.screen.info['ground_truth'], opts.seeds)
+             if data == 'synthetic' and len(best) else None)
+    return AttrDict(table=table, comps=comps, best=best, truth=truth)
+
+# %% ../../nbs/06f_compare.run.ipynb #ceb89efa
+def _header(opts, dev):
+    "The first line of the report: what ran, on what"
+    return (f"Preset **{opts.preset}**: {len(opts.learners)} learner(s) x {len(opts.settings)} setting(s) ({', '.join(opts.settings)}), "
+            f"{len(opts.seeds)} seed(s) ({', '.join(map(str, opts.seeds))}), references: {', '.join(opts.references) or 'none'}; "
+            f"device {dev}. " + ("" if opts.preset == 'full' else "All 16 setups of the paper: `--preset full` (meant for a GPU)."))
+
+def report_run(out, # the report folder
+               ctx:dict, # what `write_report` needs, but the stages
+               jobs:list, # (learner, setting, seed) per job: their timings go in
+               t_data:float, # seconds the data stage took in this call
+               t_report:float, # `time.perf_counter()` when the jobs ended
+               changed:bool, # whether `results.csv` changed in this call (figures are redrawn only then)
+              ) -> Path:
+    "Write the report with the timings of every job and stage; returns the path of `report.md`"
+    timings = {j: load_json(setup_dir(out, *j)/'timings.json') for j in jobs if (setup_dir(out, *j)/'timings.json').exists()}
+    stages = load_json(out/'stages.json') if (out/'stages.json').exists() and not changed else {'data': t_data}
+    ctx = {**ctx, 'timings': timings}
+    report = write_report(out, {**ctx, 'stages': stages}, refresh=changed)
+    if changed or 'report' not in stages:
+        stages['report'] = time.perf_counter() - t_report
+        save_json(stages, out/'stages.json')
+        write_report(out, {**ctx, 'stages': stages}, refresh=False)
+    return report
+
+# %% ../../nbs/06f_compare.run.ipynb #959518c4
 def compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an index file (CSV or parquet)
             preset:str='cpu', # 'cpu' (default), 'full' (the paper's sizes, for a GPU) or 'tiny' (tests)
             out='cellrep-report', # the report folder (rerun the same call to resume)
@@ -126,10 +201,7 @@ def compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an 
                   scaling=scaling, skip_bad=skip_bad)
     ident = run_identity(opts, source)
     check_identity(out, ident, keys=list(ident))  # the options first, before any work; the screen's fingerprint below
-    seeds_split = opts.seeds if opts.split == 'per_seed' else [0]
-    designs = {s: make_design(data, channels, _mapping(columns), pair, control, opts.controls, opts.max_per_well, seed=s,
-                              n_boot=opts.n_boot, **_screen_options(data, opts, crops, scaling, skip_bad)) for s in seeds_split}
-    designs = {s: designs[s if opts.split == 'per_seed' else 0] for s in opts.seeds}
+    designs = plan_designs(data, opts, source)
     d = designs[opts.seeds[0]]
     ident['screen'] = {str(s): screen_fingerprint(x.screen) for s, x in designs.items()} if opts.split == 'per_seed' else screen_fingerprint(d.screen)
     check_identity(out, ident)
@@ -144,38 +216,20 @@ def compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an 
     jobs = [(l, s, seed) for seed in opts.seeds for l, s in rows]
     done = run_jobs(jobs, designs, opts, out, dev, workers, progress)
     t_report = time.perf_counter()
-    records, parts = [r for r, _ in done], []
-    for (l, s, seed), (rec, sc) in zip(jobs, done):
-        key = dict(learner=l, setting=s, seed=seed)
-        if sc is None: parts.append(pd.DataFrame([dict(key, task='run', cell_line='', metric='failed', value=np.nan, note=rec.get('error', ''))]))
-        else: parts.append(sc.assign(**key))
-    results = pd.concat(parts, ignore_index=True)[['learner', 'setting', 'seed', 'task', 'cell_line', 'metric', 'value', 'note']]
+    results = results_frame(jobs, done)
     text = results.to_csv(index=False)
     changed = not (out/'results.csv').exists() or (out/'results.csv').read_text() != text
     write_text(out/'results.csv', text)
-    coll = collect(out, rows, opts.seeds)
-    per_seed = opts.split == 'per_seed'
-    n_wells = int(d.screen.meta[d.split == 'test'][['plate', 'well']].drop_duplicates().shape[0])
-    table = verdict_table(coll, d.df_wells, n_wells, per_seed)
-    comps = comparisons(coll, d.df_wells, per_seed)
-    best = best_setups(table, comps) if len(comps) else pd.DataFrame()
-    truth = truth_checks(out, table, comps, best, d.screen.info['ground_truth'], opts.seeds) if data == 'synthetic' and len(best) else None
-    timings = {j: load_json(setup_dir(out, *j)/'timings.json') for j in jobs if (setup_dir(out, *j)/'timings.json').exists()}
-    stages = load_json(out/'stages.json') if (out/'stages.json').exists() and not changed else {'data': t_data}
-    header = (f"Preset **{opts.preset}**: {len(opts.learners)} learner(s) x {len(opts.settings)} setting(s) ({', '.join(opts.settings)}), "
-              f"{len(opts.seeds)} seed(s) ({', '.join(map(str, opts.seeds))}), references: {', '.join(opts.references) or 'none'}; "
-              f"device {dev}. " + ("" if opts.preset == 'full' else "All 16 setups of the paper: `--preset full` (meant for a GPU)."))
-    ctx = dict(header=header, opts=opts, design=d, records=records, results=results, table=table, comps=comps, best=best, truth=truth,
-               timings=timings, stages=stages, design_text=_design_text(d, opts, data))
-    report = write_report(out, ctx, refresh=changed)
-    if changed or 'report' not in stages:
-        stages['report'] = time.perf_counter() - t_report
-        save_json(stages, out/'stages.json')
-        write_report(out, {**ctx, 'stages': stages}, refresh=False)
-    if progress: _summary(report, best, truth, results)
+    v = judge_run(out, rows, opts, d, data)
+    ctx = dict(header=_header(opts, dev), opts=opts, design=d, records=[r for r, _ in done], results=results, **v,
+               design_text=_design_text(d, opts, data))
+    report = report_run(out, ctx, jobs, t_data, t_report, changed)
+    if progress: _summary(report, v.best, v.truth, results)
     return results
 
+# %% ../../nbs/06f_compare.run.ipynb #2bda5089
 def _summary(report, best, truth, results):
+    "Print where the report is, the best setups, the truth checks and what failed"
     print(f"\nReport: {report.resolve()}")
     for r in best.itertuples():
         print(f"  {r.task:<15} {r.metric:<14} top {r.top}: {fmt(r.estimate, r.lo, r.hi)}; tied: {r.tied}; {r.against_untrained}")
@@ -228,6 +282,7 @@ def compare_cli(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
 
 # %% ../../nbs/06f_compare.run.ipynb #9b23be85
 def _error(message, code=2):
+    "End the command with one line on stderr and exit code `code`"
     print(f"cellrep-compare: error: {' '.join(str(message).split())}", file=sys.stderr)
     sys.exit(code)
 

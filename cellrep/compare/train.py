@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from fastai.callback.tracker import TerminateOnNaNCallback
-from ..core import InputError, Screen, Representations, atomic_path, save_json, load_json
+from ..core import InputError, Representations, atomic_path, save_json, load_json
+from ..data.screen import Screen
 from ..augment import get_setting
 from ..models import Backbone
 from ..data.screen import screen_dls
@@ -27,12 +28,14 @@ def setup_dir(out, learner:str, setting:str, seed:int) -> Path:
     "The folder of one setup and seed in the report folder `out`"
     return Path(out)/'setups'/learner/setting/f'seed{seed}'
 
+# %% ../../nbs/06b_compare.train.ipynb #7b20d926
 def save_figure(fig, path, dpi:int=90):
     "Write a matplotlib figure as PNG, atomically, and close it"
     with atomic_path(path) as tmp: fig.savefig(tmp, dpi=dpi, bbox_inches='tight', format='png')
     plt.close(fig)
 
 def _save_reps(reps, split, folder):
+    "Save a setup's representations with each crop's split"
     reps.meta['split'] = split
     reps.save(folder/'representations.parquet')
 
@@ -57,11 +60,13 @@ def untrained_backbone(n_in:int, # image channels
         torch.manual_seed(seed)
         return Backbone(n_in)
 
+# %% ../../nbs/06b_compare.train.ipynb #5bff446f
 def weight_change(a:torch.nn.Module, b:torch.nn.Module) -> float:
     "Relative change `||w_a - w_b|| / ||w_b||` over all parameters"
     wa, wb = (torch.cat([p.detach().float().flatten().cpu() for p in m.parameters()]) for m in (a, b))
     return float((wa - wb).norm()/wb.norm())
 
+# %% ../../nbs/06b_compare.train.ipynb #693fa5c3
 def linear_cka(X, Y) -> float:
     "Linear CKA of two representations of the same rows (N x D1, N x D2)"
     X, Y = (torch.as_tensor(np.asarray(o), dtype=torch.float64) for o in (X, Y))

@@ -52,7 +52,7 @@ BOUNDS = {'roc_auc': (0, 1), 'accuracy': (0, 1), 'precision': (0, 1), 'recall': 
           'inv_davies_bouldin': (0, np.inf), 'davies_bouldin': (0, np.inf), 'mean_mAP': (0, 1), 'fraction_retrieved': (0, 1),
           'mechanism_mAP': (0, 1), 'fraction_pairs_closer': (0, 1), 'mean_pair_margin': (-np.inf, 1)}
 
-def _wells_only(r, per_seed_split): return r[:, :1] if per_seed_split else r
+def _wells_only(r, per_seed_split): "The replicates of the well bootstrap alone (the first seed's) where the split changes with the seed"; return r[:, :1] if per_seed_split else r
 
 def verdict_table(collected:dict, # from `collect`
                   df_wells:float=np.inf, # degrees of freedom of the well part (the design's)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 import pandas as pd
 from fastcore.meta import delegates
-from ..core import InputError, Screen, data_path
+from ..core import InputError, data_path
+from .screen import Screen
 from .screen import read_index, screen_from_index
 
 # %% auto #0

@@ -1,4 +1,4 @@
-"""Read an image index (one row per field), read 8/16-bit PNG, TIFF and JPEG images, scale intensities, cut grid or object-centred crops into a cached `Screen`, select the paper's balanced subset, split by group and serve fast fastai DataLoaders.
+"""The `Screen` (crops with metadata); read an image index (one row per field), read 8/16-bit PNG, TIFF and JPEG images, scale intensities, cut grid or object-centred crops into a cached `Screen`, select the paper's balanced subset, split by group and serve fast fastai DataLoaders.
 
 Docs: https://cellrep.github.io/cellrep/data.screen.html.md"""
 
@@ -11,16 +11,115 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 import tifffile
 from PIL import Image
-from fastcore.basics import patch
+from fastcore.basics import store_attr, patch, patch_to
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
-from ..core import InputError, SCREEN_COLS, Screen, get_device
+from ..core import InputError, atomic_path, save_json, load_json, get_device
 
 # %% auto #0
-__all__ = ['INDEX_SCHEMA', 'CROPS_VERSION', 'index_channels', 'InputWarning', 'read_index', 'check_controls', 'read_image',
-           'image_bits', 'channel_hist', 'hist_range', 'scale_intensity', 'grid_crops', 'object_crops', 'read_objects',
-           'cache_dir', 'screen_fingerprint', 'screen_from_index', 'select_balanced', 'select_all', 'split_screen',
-           'ScreenDL', 'screen_dls', 'show_crops']
+__all__ = ['SCREEN_COLS', 'INDEX_SCHEMA', 'CROPS_VERSION', 'Screen', 'screen_fingerprint', 'index_channels', 'InputWarning',
+           'read_index', 'check_controls', 'read_image', 'image_bits', 'channel_hist', 'hist_range', 'scale_intensity',
+           'grid_crops', 'object_crops', 'read_objects', 'cache_dir', 'index_fingerprint', 'screen_from_index',
+           'select_balanced', 'select_all', 'split_screen', 'ScreenDL', 'screen_dls', 'show_crops']
+
+# %% ../../nbs/01_data.screen.ipynb #7c4f7006
+SCREEN_COLS = ['plate', 'well', 'site', 'cell_line', 'compound', 'concentration_uM', 'time_h', 'is_control']
+
+# %% ../../nbs/01_data.screen.ipynb #fec524fe
+class Screen:
+    "Crops of cells (`N x C x H x W` uint8/uint16 tensor) with one metadata row per crop"
+    def __init__(self,
+                 crops:torch.Tensor, # N x C x H x W integer crops
+                 meta:pd.DataFrame, # one row per crop with at least `SCREEN_COLS`
+                 channels=('DNA',), # channel names, one per C
+                 info:dict=None, # free-form facts about the screen (source, scaling, ground truth...)
+                ):
+        if isinstance(crops, np.ndarray): crops = torch.from_numpy(crops)
+        if crops.ndim != 4: raise InputError(f"Screen crops: expected 4 dims N x C x H x W, got shape {tuple(crops.shape)}")
+        if crops.dtype not in (torch.uint8, torch.uint16):
+            raise InputError(f"Screen crops: expected dtype uint8 or uint16, got {crops.dtype}")
+        missing = [c for c in SCREEN_COLS if c not in meta.columns]
+        if missing: raise InputError(f"Screen metadata: missing column(s) {missing}; expected at least {SCREEN_COLS}")
+        if len(meta) != len(crops): raise InputError(f"Screen: {len(crops)} crops but {len(meta)} metadata rows")
+        channels = list(channels)
+        if len(channels) != crops.shape[1]:
+            raise InputError(f"Screen: {crops.shape[1]} channel(s) in the crops but names {channels}")
+        meta = meta.reset_index(drop=True)
+        meta['is_control'] = meta['is_control'].astype(bool)
+        store_attr('crops,meta,channels')
+        self.info = dict(info or {})
+
+    def __len__(self): return len(self.crops)
+
+    @property
+    def max_value(self):
+        "The integer value that maps to 1.0"
+        return 255 if self.crops.dtype == torch.uint8 else 65535
+
+    @property
+    def labels(self):
+        "Class per crop: 0 control, 1 treated"
+        return torch.from_numpy((~self.meta['is_control'].to_numpy()).astype(np.int64))
+
+    def float(self, idx=slice(None)):
+        "Crops `idx` as float32 in [0, 1]"
+        return self.crops[idx].float()/self.max_value
+
+    def __getitem__(self, idx):
+        "A new `Screen` with the crops selected by a slice, an index array or a boolean mask"
+        if isinstance(idx, pd.Series): idx = idx.to_numpy()
+        if isinstance(idx, slice): sel = np.arange(len(self))[idx]
+        else:
+            sel = np.asarray(idx)
+            if sel.dtype == bool:
+                if len(sel) != len(self): raise InputError(f"Screen: boolean mask of length {len(sel)} for {len(self)} crops")
+                sel = np.flatnonzero(sel)
+        return Screen(self.crops[torch.as_tensor(sel, dtype=torch.long)], self.meta.iloc[sel], self.channels, self.info)
+
+    def __repr__(self):
+        m = self.meta
+        n,c,h,w = self.crops.shape
+        return (f"Screen: {n:,} crops of {c}x{h}x{w} {str(self.crops.dtype).replace('torch.','')} | "
+                f"{m.cell_line.nunique()} cell line(s), {m.compound.nunique()} compound(s), "
+                f"{m.plate.nunique()} plate(s), {m.is_control.mean():.0%} controls")
+
+    def counts(self):
+        "Number of crops per cell line (rows) and compound (columns)"
+        return pd.crosstab(self.meta.cell_line, self.meta.compound)
+
+# %% ../../nbs/01_data.screen.ipynb #57f54b12
+def _np_dtype(t): "The numpy dtype of a crop tensor's dtype"; return {torch.uint8: np.uint8, torch.uint16: np.uint16}[t]
+
+@patch_to(Screen)
+def save(self, path):
+    "Write the screen to folder `path` atomically"
+    with atomic_path(path) as tmp:
+        tmp.mkdir(parents=True)
+        np.save(tmp/'crops.npy', self.crops.numpy().astype(_np_dtype(self.crops.dtype), copy=False))
+        self.meta.to_parquet(tmp/'meta.parquet')
+        save_json(dict(channels=self.channels, info=self.info), tmp/'info.json')
+    return Path(path)
+
+# %% ../../nbs/01_data.screen.ipynb #1b978f2d
+@patch_to(Screen, cls_method=True)
+def load(cls, path, mmap=True):
+    "Read a screen saved by `Screen.save`; crops are memory-mapped unless `mmap=False`"
+    path = Path(path)
+    for f in ('crops.npy', 'meta.parquet', 'info.json'):
+        if not (path/f).exists(): raise InputError(f"{path}: not a saved screen, {f} is missing")
+    arr = np.load(path/'crops.npy', mmap_mode='c' if mmap else None)
+    extra = load_json(path/'info.json')
+    return cls(torch.from_numpy(arr), pd.read_parquet(path/'meta.parquet'), extra['channels'], extra['info'])
+
+# %% ../../nbs/01_data.screen.ipynb #f8aea5bc
+def screen_fingerprint(screen:Screen) -> str:
+    "A short hex digest of the crops, metadata and channel names of `screen`"
+    h = hashlib.sha256()
+    crops = screen.crops.numpy()
+    for i in range(0, len(crops), 4096): h.update(np.ascontiguousarray(crops[i:i+4096]).tobytes())
+    h.update(screen.meta.to_csv(index=False).encode())
+    h.update(json.dumps(list(screen.channels)).encode())
+    return h.hexdigest()[:20]
 
 # %% ../../nbs/01_data.screen.ipynb #b96c1f59
 INDEX_SCHEMA = ("one row per image with columns path_<CHANNEL> (one per channel, relative to the index's folder), "
@@ -38,6 +137,7 @@ class InputWarning(UserWarning):
 _TRUE,_FALSE = {'1','1.0','true','yes','t','y'},{'0','0.0','false','no','f','n'}
 
 def _as_bool(col:pd.Series, name:str) -> pd.Series:
+    "A boolean column from bools, 0/1 or true/false text; an `InputError` names the values that are neither"
     if col.dtype == bool: return col
     txt = col.astype(str).str.strip().str.lower()
     bad = sorted(set(txt[~txt.isin(_TRUE|_FALSE)]))
@@ -45,6 +145,7 @@ def _as_bool(col:pd.Series, name:str) -> pd.Series:
     return txt.isin(_TRUE)
 
 def _read_table(path:Path) -> pd.DataFrame:
+    "Read an index file (CSV or parquet), its text columns as text"
     if not path.exists(): raise InputError(f"{path}: index file not found")
     text_cols = {c: str for c in ('plate','well','cell_line','compound')}
     try: return pd.read_parquet(path) if path.suffix in ('.parquet','.pq') else pd.read_csv(path, dtype=text_cols)
@@ -152,6 +253,7 @@ def check_controls(meta:pd.DataFrame, # crops or images with `cell_line` and `is
 
 # %% ../../nbs/01_data.screen.ipynb #802fc71a
 def _chw(arr:np.ndarray, path) -> np.ndarray:
+    "An image array as C x H x W (from H x W, H x W x C or with extra unit dimensions)"
     arr = np.squeeze(arr) if arr.ndim > 3 else arr
     if arr.ndim == 2: arr = arr[None]
     elif arr.ndim == 3 and arr.shape[-1] <= 4 and arr.shape[0] > 4: arr = arr.transpose(2, 0, 1)  # H x W x C (RGB-like)
@@ -260,6 +362,7 @@ def object_crops(img:np.ndarray, # `C x H x W` image
 
 # %% ../../nbs/01_data.screen.ipynb #a6437cd0
 def _xy_col(cols, axis):
+    "The column(s) of an objects table holding the `axis` ('x' or 'y') coordinate"
     exact = [c for c in cols if c.lower() == axis]
     if exact: return exact
     cand = [c for c in cols if c.upper().endswith('_' + axis.upper())]
@@ -296,7 +399,7 @@ def _files(index:pd.DataFrame, channels, crops:str) -> list:
     return sorted({p for c in cols for p in index[c] if isinstance(p, str) and p})
 
 # %% ../../nbs/01_data.screen.ipynb #d9d04230
-def screen_fingerprint(index:pd.DataFrame, # the index, as `read_index` gives it
+def index_fingerprint(index:pd.DataFrame, # the index, as `read_index` gives it
                        files, # the image and objects files the crops are read from
                        params:dict, # every parameter of the crops, the builder's version among them
                        hash_limit:int=2**30, # hash the files' content too when they hold at most this many bytes in all
@@ -328,6 +431,7 @@ def _images(index, channels):
         for i in range(len(index)): yield i, index.iloc[[i]], index[pcols].iloc[i].tolist(), None
 
 def _check_paths(paths, channels, rows):
+    "Refuse a row of images with a channel's path empty, naming the row and the channel"
     empty = [c for c, p in zip(channels, paths) if not p]
     if empty:
         r = rows.iloc[0]
@@ -379,7 +483,7 @@ def screen_from_index(index, # DataFrame from `read_index`, or an index file to 
         raise InputError(f"dtype={dtype!r}: expected 'uint8', 'uint16' or None")
     params = dict(channels=channels, crops=crops, size=size, grid=grid if crops == 'grid' else None, scaling=scaling,
                   pct=list(pct), dtype=dtype, skip_bad=skip_bad, version=CROPS_VERSION)
-    fingerprint = screen_fingerprint(index, _files(index, channels, crops), params)
+    fingerprint = index_fingerprint(index, _files(index, channels, crops), params)
     folder = None
     if cache is not False:
         folder = (cache_dir() if cache is True else Path(cache))/'screens'/fingerprint
@@ -417,6 +521,7 @@ def _warn_objects(objs:pd.DataFrame, size:int):
                       f"the image (a {size}x{size} crop around it would leave the image), e.g. {e.path} ({e.n} object(s))", InputWarning)
 
 def _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad):
+    "Read every image of `index`, scale it and cut its crops: the parts of a `Screen`"
     parts, metas, plates, hists, skipped, objs, shape, names = [], [], [], {}, [], [], None, None
     drop = [c for c in index.columns if c.startswith('path_') or c in ('objects_csv', 'x', 'y')]
     depth, bit_depths = _depth(index, channels, scaling)
@@ -462,12 +567,14 @@ def _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_
     return Screen(torch.from_numpy(raw), meta, names, info)
 
 # %% ../../nbs/01_data.screen.ipynb #1089cfb3
-def _meta(x): return x.meta if isinstance(x, Screen) else x
+def _meta(x): "The metadata of a `Screen`, or the frame itself"; return x.meta if isinstance(x, Screen) else x
 def _subset(x, mask, name):
+    "The rows of `x` where `mask`, refused when the selection lost its controls"
     mask = np.asarray(mask)
     check_controls(_meta(x)[mask], name)
     return x[mask]
 
+# %% ../../nbs/01_data.screen.ipynb #1c09f16f
 def select_balanced(x, # a `Screen` or its metadata
                     n_last:int=10, # latest time points kept per treated well
                     every:int=3, # keep every `every`-th time point of each control well
@@ -480,6 +587,7 @@ def select_balanced(x, # a `Screen` or its metadata
     nth = (m.groupby(well).time_h.rank(method='dense') - 1) % every == 0
     return _subset(x, (~m.is_control & top & late) | (m.is_control & nth), 'select_balanced')
 
+# %% ../../nbs/01_data.screen.ipynb #e513ef92
 def select_all(x, # a `Screen` or its metadata
                compounds=None, # treated compounds to keep (None: all)
               ):
@@ -616,6 +724,7 @@ def screen_dls(screen:Screen, # the crops
 
 # %% ../../nbs/01_data.screen.ipynb #eec2fb92
 def _show_grid(imgs, titles, nrows, ncols, figsize=None, row_labels=None):
+    "A figure of images in a grid with their titles (and a label per row)"
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(nrows, ncols, figsize=figsize or (1.6*ncols, 1.7*nrows), squeeze=False)
     for ax in axs.flat: ax.axis('off')
@@ -626,7 +735,7 @@ def _show_grid(imgs, titles, nrows, ncols, figsize=None, row_labels=None):
     fig.tight_layout()
     return fig
 
-def _title(row): return 'control' if row.is_control else str(row.compound)
+def _title(row): "A crop's title: 'control' or its compound"; return 'control' if row.is_control else str(row.compound)
 
 # %% ../../nbs/01_data.screen.ipynb #d6ce2f1a
 @patch

@@ -11,7 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
-from ..core import InputError, Screen, SCREEN_COLS
+from fastcore.basics import AttrDict
+from ..core import InputError
+from .screen import Screen, SCREEN_COLS
 
 # %% auto #0
 __all__ = ['CONTROL', 'CELL_LINES', 'PHENOTYPES', 'MECHANISMS', 'DRUGS', 'INDEX_COLS', 'hill', 'time_progress', 'screen_layout',
@@ -97,7 +99,7 @@ def time_progress(time_h, # hours since treatment
     return 1 - np.exp(-np.asarray(time_h, dtype=float)/tau_h)
 
 # %% ../../nbs/01a_data.synthetic.ipynb #e9e97110
-def _well_name(i): return f"{chr(65 + i//24)}{i%24 + 1:02d}"
+def _well_name(i): "The name of the `i`-th well of a 384-well plate, row by row (A01, A02, ...)"; return f"{chr(65 + i//24)}{i%24 + 1:02d}"
 
 def screen_layout(cell_lines=('lineA', 'lineB', 'lineC'), # names from `CELL_LINES`, or a dict name -> parameters
                   drugs:dict=None, # name -> mechanism or dict(mechanism, ec50_uM); `DRUGS` when None
@@ -171,9 +173,9 @@ def _stamp(flat, canvas, cx, cy, Wp, Hp, pad, R, value):
     idx = base[:,None,None] + d[None,:,None]*Wp + d[None,None,:]
     flat.index_add_(0, idx.reshape(-1), value(u, v).reshape(-1))
 
-def _patch_radius(a): return int(math.ceil(float(a)*1.3 + 2.5))
+def _patch_radius(a): "Half the side of the patch that holds a nucleus of semi-axis `a` and its blur"; return int(math.ceil(float(a)*1.3 + 2.5))
 
-def _lobe_scale(lobes): return 1/np.sqrt(1 + np.asarray(lobes)**2/2)  # keeps the area of a lobed outline
+def _lobe_scale(lobes): "The radius scale that keeps the area of a nucleus outline with `lobes` lobes"; return 1/np.sqrt(1 + np.asarray(lobes)**2/2)  # keeps the area of a lobed outline
 
 def _ellipses(flat, o, gen, Wp, Hp, pad, bucket=512):
     "Draw the soft, irregular, possibly lobed ellipses of the nuclei table `o`"
@@ -270,6 +272,25 @@ def _one_thread():
     try: yield
     finally: torch.set_num_threads(n)
 
+# %% ../../nbs/01a_data.synthetic.ipynb #09097754
+def _planted_rows(rng, # the screen's generator: one layout seed, then one gain per plate, are drawn from it
+                  cell_lines, drugs, concentrations_uM, times_h, n_plates, n_control_wells, effect, density_effect, phenotypes,
+                  batch_effect, per_well:int, # rows (crops or fields) per well and time point
+                  n_sites:int, # sites the rows of a well cycle through
+                 ):
+    "The layout of a screen with a row per crop or field, and each row's planted parameters (nucleus phenotype and plate gain)"
+    lines, drug_params = _resolve(cell_lines, drugs, phenotypes)
+    lay = screen_layout(lines, drug_params, concentrations_uM, times_h, n_plates, n_control_wells, seed=int(rng.integers(2**32)),
+                        phenotypes=phenotypes)
+    ph = planted_phenotypes(lay, lines, effect, density_effect, phenotypes)
+    plates = lay.plate.unique()
+    gains = dict(zip(plates, np.exp(rng.normal(0, batch_effect, len(plates)))))
+    ri = np.repeat(np.arange(len(lay)), per_well)
+    rows = lay.iloc[ri].reset_index(drop=True)
+    rows.insert(2, 'site', np.tile(np.arange(per_well) % n_sites + 1, len(lay)))
+    params = {k: ph[k].to_numpy(float)[ri] for k in ph.columns} | {'gain': rows.plate.map(gains).to_numpy(float)}
+    return AttrDict(lines=lines, drugs=drug_params, rows=rows, params=params, strength=ph.strength.to_numpy()[ri], gains=gains)
+
 # %% ../../nbs/01a_data.synthetic.ipynb #473d7f2f
 _CHUNK = 256  # crops rendered at once: small enough to stay in cache
 _FIELD = 64   # px: the side of the area a cell line's `density` counts nuclei in
@@ -295,16 +316,9 @@ def synthetic_screen(n_per_well:int=16, # crops per well and time point, spread 
     if effect < 0 or density_effect < 0: raise InputError(f"effect={effect}, density_effect={density_effect}: expected >= 0")
     if size < 16: raise InputError(f"size={size}: expected at least 16 pixels")
     rng = np.random.default_rng(seed)
-    lines, drug_params = _resolve(cell_lines, drugs, phenotypes)
-    lay = screen_layout(lines, drug_params, concentrations_uM, times_h, n_plates, n_control_wells, seed=int(rng.integers(2**32)),
-                        phenotypes=phenotypes)
-    ph = planted_phenotypes(lay, lines, effect, density_effect, phenotypes)
-    plates = lay.plate.unique()
-    plate_gain = dict(zip(plates, np.exp(rng.normal(0, batch_effect, len(plates)))))
-    ci = np.repeat(np.arange(len(lay)), n_per_well)
-    meta = lay.iloc[ci].reset_index(drop=True)
-    meta.insert(2, 'site', np.tile(np.arange(n_per_well) % n_sites + 1, len(lay)))
-    params = {k: ph[k].to_numpy(float)[ci] for k in ph.columns} | {'gain': meta.plate.map(plate_gain).to_numpy(float)}
+    pl = _planted_rows(rng, cell_lines, drugs, concentrations_uM, times_h, n_plates, n_control_wells, effect, density_effect,
+                       phenotypes, batch_effect, n_per_well, n_sites)
+    lines, drug_params, meta, params, plate_gain = pl.lines, pl.drugs, pl.rows, pl.params, pl.gains
     N, margin = len(meta), _MARGIN
     crops = torch.empty(N, 1, size, size, dtype=torch.uint8)
     n_cells = np.empty(N, dtype=np.int64)
@@ -319,7 +333,7 @@ def synthetic_screen(n_per_well:int=16, # crops per well and time point, spread 
         n_cells[s0:s0+n] = np.bincount(canvas[inside], minlength=n)
         with _one_thread(): crops[s0:s0+n] = _render(rng, p, *_sample_cells(rng, p, canvas, cx, cy), n, size, size)
     meta['n_cells'] = n_cells
-    meta['strength'] = ph.strength.to_numpy()[ci]
+    meta['strength'] = pl.strength
     mech = {d: v['mechanism'] for d,v in drug_params.items()}
     groups = pd.Series(mech).groupby(pd.Series(mech)).groups
     pairs = [tuple(v[:2]) for v in groups.values() if len(v) >= 2]
@@ -354,15 +368,9 @@ def synthetic_images(folder, # where to write; created if missing
     if n_sites < 1 or field_size < 32: raise InputError(f"n_sites={n_sites}, field_size={field_size}: expected >= 1 and >= 32")
     folder = Path(folder)
     rng = np.random.default_rng(seed)
-    lines, drug_params = _resolve(cell_lines, drugs, phenotypes)
-    lay = screen_layout(lines, drug_params, concentrations_uM, times_h, n_plates, n_control_wells, seed=int(rng.integers(2**32)),
-                        phenotypes=phenotypes)
-    ph = planted_phenotypes(lay, lines, effect, density_effect, phenotypes)
-    gains = dict(zip(lay.plate.unique(), np.exp(rng.normal(0, batch_effect, lay.plate.nunique()))))
-    fi = np.repeat(np.arange(len(lay)), n_sites)
-    idx = lay.iloc[fi].reset_index(drop=True)
-    idx.insert(2, 'site', np.tile(np.arange(1, n_sites + 1), len(lay)))
-    p = {k: ph[k].to_numpy(float)[fi] for k in ph.columns} | {'gain': idx.plate.map(gains).to_numpy(float)}
+    pl = _planted_rows(rng, cell_lines, drugs, concentrations_uM, times_h, n_plates, n_control_wells, effect, density_effect,
+                       phenotypes, batch_effect, n_sites, n_sites)
+    idx, p = pl.rows, pl.params
     n, margin = len(idx), _MARGIN
     k = rng.poisson(p['density']*((field_size + 2*margin)/_FIELD)**2)
     canvas = np.repeat(np.arange(n), k)

@@ -1,3 +1,4 @@
+from .summary import *
 from .distance import *
 from .probe import *
 from .cluster import *

@@ -11,8 +11,9 @@ import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from fastcore.basics import store_attr, AttrDict
 from sklearn.metrics import silhouette_score, davies_bouldin_score, adjusted_rand_score
-from ..core import InputError, Representations, Screen
-from .distance import summarise, setup_frame
+from ..core import InputError, Representations
+from ..data.screen import Screen
+from .summary import summarise, setup_frame
 
 # %% auto #0
 __all__ = ['PAPER_GRID', 'MIN_POINTS', 'SMALL_DATA', 'CLUSTER_METRICS', 'fit_grid', 'knn_graph', 'partition_scores',
@@ -118,7 +119,7 @@ class ClusterGrid:
     def __repr__(self): return f"ClusterGrid: {len(self.table)} grid values\n{self.table}"
 
 # %% ../../nbs/05b_eval.cluster.ipynb #bba47908
-def _features(X): return X.X if isinstance(X, Representations) else np.asarray(X, dtype=np.float32)
+def _features(X): "A feature matrix from `Representations` or an array"; return X.X if isinstance(X, Representations) else np.asarray(X, dtype=np.float32)
 
 def _embed_and_cluster(X, k, knn, seed, n_epochs, min_dist):
     "UMAP embedding and HDBSCAN labels for the grid value `k`"
@@ -130,6 +131,7 @@ def _embed_and_cluster(X, k, knn, seed, n_epochs, min_dist):
                         n_jobs=1, precomputed_knn=pre).fit_transform(X)
     return emb, hdbscan.HDBSCAN(min_cluster_size=k, min_samples=1).fit_predict(emb)
 
+# %% ../../nbs/05b_eval.cluster.ipynb #ebf26370
 def cluster_grid(X, # N x D features or `Representations` of one cell line
                  grid=PAPER_GRID, # values for n_neighbors = min_cluster_size (shrunk to fit, see `fit_grid`)
                  seed:int=0, # UMAP random_state
@@ -148,6 +150,7 @@ def cluster_grid(X, # N x D features or `Representations` of one cell line
     rows = [dict(n_neighbors=k, min_cluster_size=k, **partition_scores(embeddings[k], labels[k])) for k in grid]
     return ClusterGrid(pd.DataFrame(rows), embeddings, labels)
 
+# %% ../../nbs/05b_eval.cluster.ipynb #7f850313
 def cluster_scores(X, # N x D features or `Representations` of one cell line
                    grid=PAPER_GRID, # values for n_neighbors = min_cluster_size
                    seed:int=0, # UMAP random_state
@@ -229,6 +232,7 @@ def plot_cluster_counts(scores, # tidy clustering rows with learner and setting 
 
 # %% ../../nbs/05b_eval.cluster.ipynb #710cebdd
 def _gray(crops, idx):
+    "The first channel of the crops at `idx` as float images in [0, 1]"
     if isinstance(crops, Screen): return crops.float(torch.as_tensor(idx))[:, 0].numpy()
     c = torch.as_tensor(crops)[torch.as_tensor(idx)][:, 0]
     return (c.float()/255 if c.dtype == torch.uint8 else c.float()).numpy()

@@ -14,8 +14,9 @@ import matplotlib.pyplot as plt
 from scipy.stats import rankdata
 from fastcore.basics import AttrDict
 from ..core import InputError, Representations, get_device
+from ..data.screen import split_screen
 from ..models import ClassifierHead
-from .distance import mad, summarise, setup_frame, setup_axes
+from .summary import mad, summarise, setup_frame, setup_axes
 
 # %% auto #0
 __all__ = ['PROBE_SCORES', 'PROBE_HEADS', 'SPLITS', 'binary_scores', 'fresh_head', 'StackedHeads', 'hparam_grid', 'fit_heads',
@@ -176,18 +177,14 @@ def carve_valid(meta:pd.DataFrame, # metadata with `cell_line`, `is_control` (an
                 frac:float=0.1, # share of each cell line's and class's training wells to move to 'valid'
                 seed:int=0, # seed of the choice
                ) -> np.ndarray:
-    "`split` with a grouped, stratified validation part carved out of its 'train' rows"
+    "`split` with a validation part carved out of its 'train' rows by `split_screen`: whole wells, per cell line and class"
     split = np.asarray(split, dtype=object).copy()
-    groups = _groups(meta)
-    strata = (meta.cell_line.astype(str) + '|' + meta.is_control.astype(bool).astype(str)).to_numpy()
-    rng = np.random.default_rng(seed)
+    m = meta.reset_index(drop=True)
+    m = m.assign(_group=_groups(m), _cl=(m.cell_line.astype(str) + '|' + m.is_control.astype(bool).astype(str)))
     train = split == 'train'
-    for stratum in np.unique(strata[train]):
-        in_stratum = train & (strata == stratum)
-        wells = np.unique(groups[in_stratum])
-        if len(wells) < 2: continue
-        chosen = rng.choice(wells, max(1, round(frac*len(wells))), replace=False)
-        split[in_stratum & np.isin(groups, chosen)] = 'valid'
+    n_wells = m[train].groupby('_cl')._group.nunique()
+    rows = np.flatnonzero(train & m._cl.isin(n_wells.index[n_wells >= 2]).to_numpy())  # a class in a single well stays in training
+    if len(rows): split[rows] = split_screen(m.iloc[rows], by='_group', valid_pct=frac, stratify='_cl', seed=seed)
     return split
 
 # %% ../../nbs/05a_eval.probe.ipynb #e4cda72f

@@ -72,6 +72,7 @@ def well_profiles(reps:Representations, # crop-level features with metadata
 
 # %% ../../nbs/05c_eval.profiling.ipynb #3e7b1603
 def _profiles(reps, level, how):
+    "The profiles at `level`: well means, or the crops themselves"
     if level == 'well': return well_profiles(reps, how)
     if level == 'crop': return reps
     raise InputError(f"profiling: level={level!r}, expected 'well' or 'crop'")
@@ -87,6 +88,7 @@ def _check_design(meta, by, control):
     return meta[~is_ctrl].groupby(['cell_line', by]).apply(lambda d: len(d[['plate', 'well']].drop_duplicates()))
 
 def _centre(prof, by, control, center):
+    "Profiles minus the mean of their controls per cell line (or plate), or unchanged when `center` is None"
     if center is None: return prof.X
     keys = {'cell_line': ['cell_line'], 'plate': ['cell_line', 'plate']}.get(center)
     if keys is None: raise InputError(f"profiling: center={center!r}, expected 'cell_line', 'plate' or None")
@@ -134,6 +136,7 @@ def retrieval_test(S, # n x n similarities of a treatment's k wells (the first k
 
 # %% ../../nbs/05c_eval.profiling.ipynb #6b24e109
 def _cosine(X):
+    "Cosine similarities between the rows of `X`"
     Z = X/np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
     return Z @ Z.T
 

@@ -134,7 +134,7 @@ def weighted_median(H, edges, wa, wb, # from `pair_histograms`; R x units_a and 
     return edges[k] + frac*(edges[1] - edges[0])
 
 # %% ../../nbs/05e_eval.stats.ipynb #4fac6dee
-def _comb2(x): return x*(x - 1)/2
+def _comb2(x): "x choose 2"; return x*(x - 1)/2
 
 def weighted_ari(a, b, # N labels of two partitions
                  w, # R x N weights
@@ -153,6 +153,7 @@ def weighted_ari(a, b, # N labels of two partitions
     with np.errstate(invalid='ignore', divide='ignore'):
         return np.where(top != expected, (sum_ij - expected)/(top - expected), 1.0)
 
+# %% ../../nbs/05e_eval.stats.ipynb #0254370f
 def weighted_mean(x, # N values
                   w, # R x N weights
                  ) -> np.ndarray:
@@ -184,6 +185,7 @@ def _t_interval(est, v_w, df_w, seed_terms, level, bounds):
     if bounds is not None: lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
     return dict(estimate=est, se=se, df=df, lo=lo, hi=hi)
 
+# %% ../../nbs/05e_eval.stats.ipynb #e5440e6d
 def interval(replicates, # n_seeds x (n_boot + 1) scores (column 0: unit weights)
              df_wells:float=np.inf, # degrees of freedom of the well part (`wells_df`)
              level:float=0.95, # coverage of the interval
