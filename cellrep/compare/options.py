@@ -28,7 +28,7 @@ REFERENCES = ('untrained', 'trivial', 'pixels', 'cellprofiler')
 PRESETS = {
     'cpu': dict(settings=['no_aug_one_crop'], seeds=[0, 1, 2, 3, 4], steps=300, epochs=None, bs=64, lr=1e-3, early_stop=False,
                 crop_size=32, max_per_well=None, screen={'n_per_well': 24, 'n_plates': 6},
-                cluster_grid=[15, 30], cluster_max_points=1500, umap_epochs=200,
+                cluster_grid=[30, 90, 150], cluster_max_points=1500, umap_epochs=200,
                 probe_grid=dict(lr=[0.1, 0.01], momentum=[0.9], wd=[1e-4]), probe_epochs=25, probe_bs=128, null_size=10_000, n_boot=1000),
     'full': dict(settings=list(SETTINGS), seeds=[0, 1, 2], steps=None, epochs=50, bs=256, lr=1e-4, early_stop=True,
                  crop_size=64, max_per_well=None, screen={'n_per_well': 16, 'n_plates': 6},

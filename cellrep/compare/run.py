@@ -144,7 +144,7 @@ def judge_run(out, # the report folder
     table = verdict_table(coll, design.df_wells, n_wells, per_seed)
     comps = comparisons(coll, design.df_wells, per_seed)
     best = best_setups(table, comps) if len(comps) else pd.DataFrame()
-    truth = (truth_checks(out, table, comps, best, design.screen.info['ground_truth'], opts.seeds)
+    truth = (truth_checks(out, table, comps, best, design.screen.info['ground_truth'], opts.seeds, per_seed)
              if data == 'synthetic' and len(best) else None)
     return AttrDict(table=table, comps=comps, best=best, truth=truth)
 

@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import InputError, load_json
 from scipy import stats as sst
+from fastcore.basics import AttrDict
 from ..eval.stats import interval, difference, holm
 from .evaluate import TASKS, SUMMARY, headline, read_scores, read_replicates
 from .train import setup_dir
 
 # %% auto #0
 __all__ = ['BOUNDS', 'REFERENCE_ROWS', 'collect', 'verdict_table', 'is_reference', 'comparisons', 'best_setups', 'fmt',
-           'fmt_diff', 'truth_checks']
+           'fmt_diff', 'negative_control', 'truth_checks']
 
 # %% ../../nbs/06d_compare.verdicts.ipynb #d12000c8
 def collect(out, # the report folder
@@ -150,11 +151,27 @@ def fmt_diff(r) -> str:
     "A difference with its interval and corrected p-value"
     return f"{r.difference:+.3f} [{r.lo:+.3f}, {r.hi:+.3f}], p = {r.p_holm:.3g}"
 
+# %% ../../nbs/06d_compare.verdicts.ipynb #92ceda32
+def negative_control(calls:pd.DataFrame, # retrieval rows of the inert drug(s): `seed`, `cell_line`, `compound`, `retrieved`
+                     per_seed:bool=False, # every seed has its own test set, so every seed's call is a test of its own
+                     alpha:float=0.05, # the level of every call
+                    ) -> AttrDict:
+    "How many independent tests called an inert drug active (`k` of `n`), and the binomial p of that many false calls"
+    if not len(calls): return AttrDict(k=0, n=0, p=np.nan, evidence='no retrieval results')
+    units = ['seed', 'cell_line', 'compound'] if per_seed else ['cell_line', 'compound']
+    called = calls.groupby(units).retrieved.mean() > 0.5  # with shared test wells: called by most seeds
+    k, n = int(called.sum()), len(called)
+    p = float(sst.binom.sf(k - 1, n, alpha))  # P(at least k false calls in n independent tests at level alpha)
+    what = 'seed x cell line tests' if per_seed else 'cell lines (called: by most seeds, which share its test wells)'
+    return AttrDict(k=k, n=n, p=p, evidence=f"called active in {k} of {n} {what}; {int(calls.retrieved.sum())} of {len(calls)} "
+                                            f"seed x cell line calls; binomial p = {p:.3g}")
+
 # %% ../../nbs/06d_compare.verdicts.ipynb #7cff3492
 def truth_checks(out, # the report folder
                  table:pd.DataFrame, comps:pd.DataFrame, best:pd.DataFrame, # from `verdict_table`, `comparisons`, `best_setups`
                  ground_truth:dict, # drug -> mechanism (the screen's `info['ground_truth']`)
                  seeds, # the run's seeds
+                 per_seed:bool=False, # whether every seed has its own test set (`split='per_seed'`)
                 ) -> pd.DataFrame:
     "The findings a screen with planted biology must show, each with its evidence and whether it holds"
     rows = []
@@ -177,14 +194,11 @@ def truth_checks(out, # the report folder
     top = best[best.task == 'profiling']
     if inert and len(top):
         l, s = top.iloc[0].top.split(' / ')
-        calls = [pd.read_csv(f) for seed in seeds if (f := setup_dir(out, l, s, seed)/'retrieval.csv').exists()]
-        calls = pd.concat(calls)[lambda d: d.compound.isin(inert)] if calls else pd.DataFrame(columns=['retrieved'])
-        k, n = int(calls.retrieved.sum()), len(calls)
-        p = float(sst.binom.sf(k - 1, n, 0.05)) if n else np.nan  # P(at least k false calls in n tests at the 5% level)
+        calls = [pd.read_csv(f).assign(seed=seed) for seed in seeds if (f := setup_dir(out, l, s, seed)/'retrieval.csv').exists()]
+        nc = negative_control(pd.concat(calls)[lambda d: d.compound.isin(inert)] if calls else pd.DataFrame(), per_seed)
         rows.append(dict(finding=f"the ineffective drug ({', '.join(inert)}) is not called active by the top profiling setup "
                                  "more often than the 5% false positives of its tests",
-                         holds=bool(n) and p >= 0.05,
-                         evidence=f"{l} / {s}: called active in {k} of {n} tests (seeds x cell lines); binomial p = {p:.3g}"))
+                         holds=bool(nc.n) and nc.p >= 0.05, evidence=f"{l} / {s}: {nc.evidence}"))
     tr = table[(table.learner == 'trivial') & (table.metric == 'roc_auc')]
     if len(tr):
         t = tr.iloc[0]
