@@ -269,7 +269,7 @@ def compare_cli(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
     """Train the paper's four learners (weakly, autoencoder, regularized, byol) in the chosen settings (aug_one_crop,
     aug_multi_crop, no_aug_one_crop, no_aug_multi_crop) with several seeds, evaluate every representation and the
     references (untrained, trivial, pixels, cellprofiler) on held-out wells, and write a report with 95% intervals.
-    Presets: cpu (default: 4 learners in no_aug_one_crop, 5 seeds, 300 steps each, about 23 minutes on 2 cores); full
+    Presets: cpu (default: 4 learners in no_aug_one_crop, 5 seeds, 300 steps each, about 12 minutes on 2 cores with bfloat16, 20 in float32); full
     (the paper's 16 setups x 3 seeds, 50 epochs each: hours, meant for a GPU); tiny (tests). --data: synthetic (built
     in), lincs-a549, or an index file with one row per image: path_<CHANNEL> (one per channel), plate, well, site,
     cell_line, compound, concentration_uM, time_h, is_control, optionally objects_csv (a CSV of object centres) or x, y.
