@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torchvision import transforms as T
 # cellrep before fastai: cellrep's __init__ silences fastai's harmless warning on import
-from .core import InputError, get_device, reset_peak_memory, peak_memory, synchronize
+from .core import InputError, get_device, reset_peak_memory, peak_memory, synchronize, keep_freed_memory
 from .data.screen import Screen
 from fastcore.script import call_parse, is_cli
 from fastai.callback.core import Callback
@@ -466,6 +466,7 @@ def bench_learners(learners=tuple(LEARNERS), # learners to measure
                    verbose:bool=False, # print each row as it is measured
                   ) -> pd.DataFrame:
     "Images/s and peak memory (MB) of the naive, peer, cellrep and bound loops, one row per learner and crop setting"
+    keep_freed_memory()  # as `train_setup` does, for every loop alike (process-wide), before the first is timed
     for p in peers:
         if not peer_available(p):
             print(f"peer {p} skipped: {PEERS[p]['package']} is not installed (pip install 'cellrep[bench]')")
@@ -669,6 +670,7 @@ def cellrep_bench(quick:bool=False, # a small, fast run (a few minutes on an idl
         dev = get_device(device)
         if threads: torch.set_num_threads(threads)
         bs, n_batches, repeats = bs or (16 if quick else 64), n_batches or (2 if quick else 4), repeats or (1 if quick else 3)
+        keep_freed_memory()  # every loop measured in this process alike, encoding included
         pd.set_option('display.width', 250)
         print(f"device={dev} threads={torch.get_num_threads()} bf16_supported={bf16_supported(dev)} bs={bs} n_batches={n_batches}"
               f" repeats={repeats} naive_workers={naive_workers} torch_compile={torch_compile} torch={torch.__version__}")

@@ -6,14 +6,14 @@ Docs: https://cellrep.github.io/cellrep/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #df5e7b3a
 from __future__ import annotations
-import os, json, shutil, resource
+import os, json, shutil, resource, ctypes
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 
 # %% auto #0
 __all__ = ['InputError', 'data_locations', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json', 'Representations',
-           'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory']
+           'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #cc67f218
 class InputError(ValueError):
@@ -142,3 +142,15 @@ def peak_memory(device='cpu') -> int:
     "Bytes: CUDA max allocated since the last reset on a GPU, peak resident set size of the process on the CPU"
     dev = torch.device(device)
     return torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else _vm_hwm()
+
+# %% ../nbs/00_core.ipynb #94912658
+def keep_freed_memory(trim_mb:int=256, # free memory at the top of the heap kept for reuse (MB)
+                     ) -> bool:
+    "Make glibc keep freed tensor memory for reuse instead of returning it to the OS; whether it did"
+    if os.environ.get('CELLREP_KEEP_FREED_MEMORY', '1') == '0': return False
+    try: libc = ctypes.CDLL('libc.so.6')
+    except OSError: return False  # not glibc (macOS, musl): nothing to tune
+    mallopt = getattr(libc, 'mallopt', None)
+    if mallopt is None: return False
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    return bool(mallopt(M_MMAP_THRESHOLD, 32*2**20)) and bool(mallopt(M_TRIM_THRESHOLD, trim_mb*2**20))

@@ -24,7 +24,7 @@ from fastai.metrics import accuracy
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import set_seed, find_bs
 from fastcore.foundation import L
-from .core import InputError, Representations, atomic_path, get_device, reset_peak_memory, peak_memory, synchronize
+from .core import InputError, Representations, atomic_path, get_device, reset_peak_memory, peak_memory, synchronize, keep_freed_memory
 from .data.screen import Screen
 from .models import Backbone, Autoencoder, Classifier, Regularized, BYOL
 from .data.screen import screen_dls
@@ -507,6 +507,7 @@ def train_setup(learner:str, # one of 'weakly', 'autoencoder', 'regularized', 'b
     setting = get_setting(setting)
     if device is not None: dls.to(get_device(device))
     if bf16 is None: bf16 = bf16_supported(dls.device)
+    keep_freed_memory()  # the same arithmetic, without faulting every step's activations back in
     set_seed(seed, reproducible=True)
     for dl in dls.loaders: dl.rng = random.Random(seed)
     extra = [CropAugment(setting, per_crop_steps=per_crop_steps)]

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.basics import AttrDict
 from fastcore.script import store_true
-from ..core import InputError, atomic_path, save_json, load_json, get_device
+from ..core import InputError, atomic_path, save_json, load_json, get_device, keep_freed_memory
 from ..data.screen import Screen
 from ..data.screen import screen_fingerprint
 from ..design import make_design
@@ -191,6 +191,7 @@ def compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an 
            ) -> pd.DataFrame:
     "Train and evaluate every learner x setting x seed and the references on a screen; write the report folder `out`"
     t_start = time.perf_counter()
+    keep_freed_memory()  # every stage allocates and frees large arrays: keep their pages in the process
     opts = resolve_options(preset, **options)
     dev = get_device(device)
     workers = workers or (4 if dev.type == 'cuda' else 1)
