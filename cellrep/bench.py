@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torchvision import transforms as T
 # cellrep before fastai: cellrep's __init__ silences fastai's harmless warning on import
-from .core import InputError, get_device, reset_peak_memory, peak_memory, synchronize, keep_freed_memory
+from .core import InputError, get_device, reset_peak_memory, peak_memory, synchronize, keep_freed_memory, huge_pages
 from .data.screen import Screen
 from fastcore.script import call_parse, is_cli
 from fastai.callback.core import Callback
@@ -672,8 +672,8 @@ def cellrep_bench(quick:bool=False, # a small, fast run (a few minutes on an idl
         bs, n_batches, repeats = bs or (16 if quick else 64), n_batches or (2 if quick else 4), repeats or (1 if quick else 3)
         keep_freed_memory()  # every loop measured in this process alike, encoding included
         pd.set_option('display.width', 250)
-        print(f"device={dev} threads={torch.get_num_threads()} bf16_supported={bf16_supported(dev)} bs={bs} n_batches={n_batches}"
-              f" repeats={repeats} naive_workers={naive_workers} torch_compile={torch_compile} torch={torch.__version__}")
+        print(f"device={dev} threads={torch.get_num_threads()} bf16_supported={bf16_supported(dev)} huge_pages={huge_pages()} bs={bs}"
+              f" n_batches={n_batches} repeats={repeats} naive_workers={naive_workers} torch_compile={torch_compile} torch={torch.__version__}")
         if checks:
             dc = device_checks(dev).pivot_table(index=['learner', 'setting'], columns='check', values='value')
             print(dc.round(4).to_string(), flush=True)

@@ -13,7 +13,7 @@ import numpy as np, pandas as pd, torch
 
 # %% auto #0
 __all__ = ['InputError', 'data_locations', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json', 'Representations',
-           'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory', 'keep_freed_memory']
+           'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory', 'keep_freed_memory', 'huge_pages']
 
 # %% ../nbs/00_core.ipynb #cc67f218
 class InputError(ValueError):
@@ -129,11 +129,19 @@ def synchronize(device='cpu'):
     if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
 
 # %% ../nbs/00_core.ipynb #fba648da
+def _glibc():
+    "glibc through ctypes, or None under another C library (macOS, musl)"
+    try: libc = ctypes.CDLL('libc.so.6')
+    except OSError: return None
+    return libc if hasattr(libc, 'mallopt') and hasattr(libc, 'malloc_trim') else None
+
 def reset_peak_memory(device='cpu'):
     "Start a new peak-memory measurement on `device`"
     dev = torch.device(device)
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     else:
+        libc = _glibc()
+        if libc is not None: libc.malloc_trim(0)  # free heap memory back to the OS: it would count in the new peak
         try: Path('/proc/self/clear_refs').write_text('5')
         except OSError: pass
 
@@ -146,11 +154,32 @@ def peak_memory(device='cpu') -> int:
 # %% ../nbs/00_core.ipynb #94912658
 def keep_freed_memory(trim_mb:int=256, # free memory at the top of the heap kept for reuse (MB)
                      ) -> bool:
-    "Make glibc keep freed tensor memory for reuse instead of returning it to the OS; whether it did"
-    if os.environ.get('CELLREP_KEEP_FREED_MEMORY', '1') == '0': return False
-    try: libc = ctypes.CDLL('libc.so.6')
-    except OSError: return False  # not glibc (macOS, musl): nothing to tune
-    mallopt = getattr(libc, 'mallopt', None)
-    if mallopt is None: return False
-    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-    return bool(mallopt(M_MMAP_THRESHOLD, 32*2**20)) and bool(mallopt(M_TRIM_THRESHOLD, trim_mb*2**20))
+    "Make glibc serve every block from its heap and keep freed memory for reuse instead of returning it to the OS; whether it did"
+    libc = _glibc()
+    if os.environ.get('CELLREP_KEEP_FREED_MEMORY', '1') == '0' or libc is None: return False  # off, or not glibc: nothing to tune
+    M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4
+    return bool(libc.mallopt(M_MMAP_MAX, 0)) and bool(libc.mallopt(M_TRIM_THRESHOLD, trim_mb*2**20))
+
+# %% ../nbs/00_core.ipynb #c852f31d
+def _vma_flags(addr:int) -> list:
+    "The `VmFlags` of the memory mapping of this process that holds address `addr` (Linux), else []"
+    try: lines = Path('/proc/self/smaps').read_text().splitlines()
+    except OSError: return []
+    inside = False
+    for line in lines:
+        head = line.split(' ', 1)[0]
+        if '-' in head and ':' not in head:  # a mapping's first line: start-end perms offset dev inode path
+            start, end = (int(a, 16) for a in head.split('-'))
+            inside = start <= addr < end
+        elif inside and line.startswith('VmFlags:'): return line.split()[1:]
+    return []
+
+# %% ../nbs/00_core.ipynb #1233ca51
+def huge_pages() -> bool:
+    "Whether PyTorch's CPU tensors of 2 MB and more are backed by transparent huge pages in this process"
+    try: mode = Path('/sys/kernel/mm/transparent_hugepage/enabled').read_text()
+    except OSError: return False  # not Linux, or a kernel without transparent huge pages
+    if '[never]' in mode: return False
+    if '[always]' in mode: return True
+    t = torch.empty(4*2**20, dtype=torch.uint8)  # over PyTorch's 2 MB threshold
+    return 'hg' in _vma_flags(t.data_ptr())  # hg: the mapping was advised MADV_HUGEPAGE
