@@ -1,4 +1,4 @@
-"""The paper's second evaluation: a small head trained on frozen representations to tell treated crops from controls, tuned over a 27-point grid on validation data (all 27 heads trained at once), and scored per cell line on held-out crops.
+"""Does a linear read-out of frozen features tell each compound's crops from its controls? By default a class-balanced logistic regression per compound and cell line, its penalty chosen by cross-validation over whole training wells (cross-fitted where the design has too few wells); the paper's two-layer head on its 27-point SGD grid stays available.
 
 Docs: https://cellrep.github.io/cellrep/eval.probe.html.md"""
 
@@ -6,7 +6,7 @@ Docs: https://cellrep.github.io/cellrep/eval.probe.html.md"""
 
 # %% ../../nbs/05a_eval.probe.ipynb #bf42f954
 from __future__ import annotations
-import copy, itertools
+import copy, itertools, warnings
 import numpy as np, pandas as pd, torch
 from torch import nn
 import torch.nn.functional as F
@@ -19,8 +19,9 @@ from ..models import ClassifierHead
 from .summary import mad, summarise, setup_frame, setup_axes
 
 # %% auto #0
-__all__ = ['PROBE_SCORES', 'PROBE_HEADS', 'SPLITS', 'binary_scores', 'fresh_head', 'StackedHeads', 'hparam_grid', 'fit_heads',
-           'predict_proba', 'carve_valid', 'probe_scores', 'probe_replicates', 'plot_probe']
+__all__ = ['PROBE_SCORES', 'LAMBDAS', 'PROBE_HEADS', 'SPLITS', 'PROBES', 'binary_scores', 'probe_targets', 'target_rows',
+           'select_penalty', 'logistic_probe', 'target_scores', 'fresh_head', 'StackedHeads', 'hparam_grid',
+           'fit_heads', 'predict_proba', 'carve_valid', 'grid_probe', 'probe_scores', 'probe_replicates', 'plot_probe']
 
 # %% ../../nbs/05a_eval.probe.ipynb #8f54997d
 PROBE_SCORES = ['accuracy', 'precision', 'recall', 'roc_auc']
@@ -38,6 +39,143 @@ def binary_scores(y, # true classes, N (1 treated, 0 control)
            else np.full(len(p), np.nan))
     return pd.DataFrame(dict(accuracy=(pred == y).mean(1), precision=np.where(tp+fp > 0, tp/np.maximum(tp+fp, 1), 0.),
                              recall=np.where(tp+fn > 0, tp/np.maximum(tp+fn, 1), 0.), roc_auc=auc))
+
+# %% ../../nbs/05a_eval.probe.ipynb #29a85db7
+def probe_targets(meta:pd.DataFrame, # crops' metadata: `cell_line`, `compound`, `is_control` (and `concentration_uM`)
+                 ) -> np.ndarray:
+    "What each treated crop is scored as: its compound, with the dose where its cell line keeps several; '' for controls"
+    m = meta.reset_index(drop=True)
+    treated = ~m.is_control.astype(bool).to_numpy()
+    t = m.compound.astype(str)
+    if 'concentration_uM' in m.columns:
+        doses = m[treated].groupby(['cell_line', 'compound']).concentration_uM.transform('nunique')
+        several = np.zeros(len(m), bool); several[treated] = doses.to_numpy() > 1
+        t = t.where(~several, t + ' @ ' + m.concentration_uM.map(lambda c: f'{c:g} uM'))
+    return np.where(treated, t.to_numpy(), '').astype(object)
+
+# %% ../../nbs/05a_eval.probe.ipynb #72c15d14
+def target_rows(meta:pd.DataFrame, # crops' metadata, as for `probe_targets`
+               ) -> dict:
+    "{(cell_line, target): row positions}: `'all'` is every row of the cell line, a compound its rows and the controls"
+    m = meta.reset_index(drop=True)
+    tg = probe_targets(m)
+    ctrl = tg == ''
+    out = {}
+    for cl, ix in m.groupby('cell_line', sort=True).indices.items():
+        out[(cl, 'all')] = ix
+        for t in sorted(set(tg[ix]) - {''}): out[(cl, t)] = ix[ctrl[ix] | (tg[ix] == t)]
+    return out
+
+# %% ../../nbs/05a_eval.probe.ipynb #7bcad646
+LAMBDAS = (1., 0.1, 0.01, 1e-3, 1e-4)
+
+def _logistic(X, y, lam):
+    "Class-balanced logistic regression with L2 penalty `lam` per crop (scikit-learn's C = 1/(lam n))"
+    from sklearn.linear_model import LogisticRegression
+    solver = 'newton-cholesky' if X.shape[1] <= 1024 else 'lbfgs'
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        m = LogisticRegression(C=1/(lam*len(y)), class_weight='balanced', solver=solver, max_iter=1000).fit(X, y)
+    m.converged_ = not any('converge' in str(w.message).lower() for w in caught)
+    return m
+
+# %% ../../nbs/05a_eval.probe.ipynb #85a6cc39
+def _cap_groups(groups, n, seed):
+    "Row positions with at most `n` random rows of every group (all rows when `n` is None)"
+    if n is None: return np.arange(len(groups))
+    rng = np.random.default_rng(seed)
+    return np.sort(np.concatenate([rng.permutation(ix)[:n] for ix in pd.Series(groups).groupby(groups).indices.values()]))
+
+def _grouped_folds(y, groups, n_folds, seed):
+    "Folds of whole groups stratified by class, `[(fit, held), ...]`; [] when a class has fewer than two groups"
+    from sklearn.model_selection import StratifiedGroupKFold
+    k = min([n_folds] + [len(set(groups[y == c])) for c in (0, 1)])
+    if k < 2: return []
+    return list(StratifiedGroupKFold(k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y, groups))
+
+# %% ../../nbs/05a_eval.probe.ipynb #32636630
+def select_penalty(X, # features of the fitting rows, N x D (standardised)
+                   y, # classes, N (1 treated)
+                   groups, # well of every row
+                   lambdas=LAMBDAS, # penalties per crop to choose from
+                   n_folds:int=3, # folds of whole wells (fewer where a class has fewer wells)
+                   max_per_group:int=250, # most crops per well in the folds (None: all)
+                   seed:int=0, # seed of the folds and the crop sample
+                  ) -> AttrDict|None:
+    "The per-crop penalty with the best mean held-out ROC AUC over folds of whole wells: `lam` and the `table`"
+    from sklearn.metrics import roc_auc_score
+    y, groups = np.asarray(y), np.asarray(groups)
+    sub = _cap_groups(groups, max_per_group, seed)
+    X, y, groups = X[sub], y[sub], groups[sub]
+    folds = _grouped_folds(y, groups, n_folds, seed)
+    if not folds: return None
+    rows = []
+    for lam in lambdas:
+        aucs = [roc_auc_score(y[h], _logistic(X[f], y[f], lam).decision_function(X[h])) for f, h in folds if len(set(y[h])) == 2]
+        rows.append(dict(lam=lam, cv_roc_auc=np.mean(aucs) if aucs else np.nan, folds=len(aucs)))
+    table = pd.DataFrame(rows)
+    if table.cv_roc_auc.isna().all(): return None
+    return AttrDict(lam=float(table.lam[table.cv_roc_auc.idxmax()]), table=table)
+
+# %% ../../nbs/05a_eval.probe.ipynb #75503f48
+def _standardise(X, fit):
+    "Features standardised with the mean and SD of the rows `fit` (constant features left unscaled)"
+    mean, sd = X[fit].mean(0), X[fit].std(0)
+    return (X - mean)/np.where(sd > 0, sd, 1)
+
+def _fit_predict(X, y, groups, fit, held, lambdas, n_folds, max_per_group, default_lam, seed):
+    "Probabilities of rows `held` from a probe fitted on rows `fit`; its penalty, CV AUC and convergence"
+    rows = np.r_[fit, held]
+    Z = _standardise(X[rows], np.arange(len(fit)))
+    sel = select_penalty(Z[:len(fit)], y[fit], groups[fit], lambdas, n_folds, max_per_group, seed)
+    lam = sel.lam if sel is not None else default_lam
+    m = _logistic(Z[:len(fit)], y[fit], lam)
+    cv = sel.table.cv_roc_auc.max() if sel is not None else np.nan
+    return 1/(1 + np.exp(-m.decision_function(Z[len(fit):]))), lam, cv, m.converged_
+
+# %% ../../nbs/05a_eval.probe.ipynb #fd0ad41b
+def logistic_probe(X, # features, N x D
+                   y, # classes, N (1 treated)
+                   groups, # well of every row
+                   fit, # boolean N: rows the probe may be fitted on (training and validation wells)
+                   test, # boolean N: rows to predict (test wells)
+                   lambdas=LAMBDAS, # penalties per crop to choose from
+                   n_folds:int=3, # folds of whole wells, for the penalty and for cross-fitting
+                   max_per_group:int=250, # most crops per well in the penalty's folds
+                   default_lam:float=0.01, # the penalty where too few wells are left to choose one
+                   seed:int=0, # seed of the folds
+                  ) -> AttrDict:
+    "Probabilities `p` of the test rows, fitted on the fitting rows (`mode='fixed'`) or cross-fitted over test wells"
+    X, y, groups = np.asarray(X), np.asarray(y), np.asarray(groups)
+    fit, test = np.flatnonzero(fit), np.flatnonzero(test)
+    n_fit = [len(set(groups[fit][y[fit] == c])) for c in (0, 1)]
+    if min(n_fit) >= 2:
+        p, lam, cv, ok = _fit_predict(X, y, groups, fit, test, lambdas, n_folds, max_per_group, default_lam, seed)
+        return AttrDict(p=p, mode='fixed', lam=lam, cv_roc_auc=cv, converged=ok, folds=1, fit_wells=n_fit)
+    from sklearn.model_selection import GroupKFold
+    k = min(n_folds, len(set(groups[test])))
+    if k < 2: raise InputError(f"{len(set(groups[test]))} test well(s) and {n_fit} fitting wells (control, treated): too few to fit and score")
+    p, lams, oks = np.full(len(test), np.nan), [], []
+    for f, h in GroupKFold(k).split(test, groups=groups[test]):
+        rows = np.r_[fit, test[f]]
+        if len(set(y[rows])) < 2: raise InputError("cross-fitting leaves a fold with a single class to fit on")
+        p[h], lam, _, ok = _fit_predict(X, y, groups, rows, test[h], lambdas, n_folds, max_per_group, default_lam, seed)
+        lams.append(lam); oks.append(ok)
+    return AttrDict(p=p, mode='cross-fit', lam=float(np.median(lams)), cv_roc_auc=np.nan, converged=all(oks), folds=k,
+                    fit_wells=n_fit)
+
+# %% ../../nbs/05a_eval.probe.ipynb #18ddfbf9
+def target_scores(predictions:pd.DataFrame, # test row, `cell_line`, `compound` (the target), class `y`, probability `p`
+                 ) -> pd.DataFrame:
+    "Tidy scores per cell line and target, and `'mean'` over each cell line's compounds"
+    parts = [binary_scores(g.y, g.p).assign(cell_line=cl, compound=t) for (cl, t), g in predictions.groupby(['cell_line', 'compound'], sort=True)]
+    s = pd.concat(parts).melt(['cell_line', 'compound'], PROBE_SCORES, var_name='metric')
+    per = s[s.compound != 'all']
+    mean = per.groupby(['cell_line', 'metric'], sort=False).value.mean().reset_index().assign(compound='mean')
+    s = pd.concat([s, mean], ignore_index=True)
+    rank = s.compound.map({'all': 0, 'mean': 1}).fillna(2)
+    s = s.assign(_r=rank, _m=s.metric.map(PROBE_SCORES.index)).sort_values(['cell_line', '_r', 'compound', '_m'], kind='stable')
+    return s.assign(task='classification')[['task', 'cell_line', 'compound', 'metric', 'value']].reset_index(drop=True)
 
 # %% ../../nbs/05a_eval.probe.ipynb #d5150022
 PROBE_HEADS = ('two_layer', 'linear')
@@ -188,18 +326,27 @@ def carve_valid(meta:pd.DataFrame, # metadata with `cell_line`, `is_control` (an
     return split
 
 # %% ../../nbs/05a_eval.probe.ipynb #e4cda72f
-def probe_scores(reps:Representations, # frozen features with metadata (`cell_line`, `is_control`, `plate`, `well`)
-                 split, # 'train'/'valid'/'test' per row (e.g. from `cellrep.data.screen.split_screen`)
-                 head:str='two_layer', # 'two_layer' (the paper's) or 'linear'
-                 grid:pd.DataFrame=None, # hyper-parameters (`hparam_grid()`, the paper's 27 points, by default)
-                 epochs:int=25, # training epochs per head
-                 bs:int=1024, # batch size
-                 seed:int=0, # seed of the heads, the batch order and a carved validation part
-                 select:str='accuracy', # validation score that picks the grid point (one of `PROBE_SCORES`)
-                 valid_frac:float=0.1, # share of training wells made validation when `split` has no 'valid' rows
-                 device='cpu', # where to train ('auto' for a GPU when there is one)
-                ) -> AttrDict:
-    "Drug-vs-control probe tuned on validation data and scored per cell line on the test rows (with their `predictions`)"
+def _per_target(meta, rows, y, p):
+    "Predictions of `rows` (positions in `meta`) repeated for every target of `target_rows` they belong to"
+    pos = np.full(len(meta), -1); pos[rows] = np.arange(len(rows))
+    parts = []
+    for (cl, t), ix in target_rows(meta).items():
+        ix = ix[pos[ix] >= 0]
+        if len(ix): parts.append(pd.DataFrame(dict(row=ix, cell_line=cl, compound=t, y=y[ix], p=p[pos[ix]])))
+    return pd.concat(parts, ignore_index=True)
+
+def grid_probe(reps:Representations, # frozen features with metadata (`cell_line`, `compound`, `is_control`, `plate`, `well`)
+               split, # 'train'/'valid'/'test' per row (e.g. from `cellrep.data.screen.split_screen`)
+               head:str='two_layer', # 'two_layer' (the paper's) or 'linear'
+               grid:pd.DataFrame=None, # hyper-parameters (`hparam_grid()`, the paper's 27 points, by default)
+               epochs:int=25, # training epochs per head
+               bs:int=1024, # batch size
+               seed:int=0, # seed of the heads, the batch order and a carved validation part
+               select:str='accuracy', # validation score that picks the grid point (one of `PROBE_SCORES`)
+               valid_frac:float=0.1, # share of training wells made validation when `split` has no 'valid' rows
+               device='cpu', # where to train ('auto' for a GPU when there is one)
+              ) -> AttrDict:
+    "The paper's probe: one head tuned on validation data, its test `predictions` kept per target"
     if select not in PROBE_SCORES: raise InputError(f"probe_scores: select={select!r}, expected one of {PROBE_SCORES}")
     grid = hparam_grid() if grid is None else grid.reset_index(drop=True)
     split = _check_split(split, len(reps))
@@ -215,24 +362,68 @@ def probe_scores(reps:Representations, # frozen features with metadata (`cell_li
                        pd.DataFrame(dict(train_loss=heads.train_loss[-1]))], axis=1)
     best = table.sort_values(list(dict.fromkeys([select, 'roc_auc'])), ascending=False, kind='stable').index[0]
     p = predict_proba(heads, Z[test])[best]
-    cell_lines = reps.meta.cell_line.to_numpy()[test]
-    scores = pd.concat([binary_scores(y[test][cell_lines == cl], p[cell_lines == cl]).assign(cell_line=cl)
-                        for cl in sorted(set(cell_lines))])
-    scores = scores.melt('cell_line', PROBE_SCORES, var_name='metric').assign(task='classification')
-    predictions = pd.DataFrame(dict(row=np.flatnonzero(test), cell_line=cell_lines, y=y[test], p=p))
-    return AttrDict(grid=table, selected=table.loc[best], scores=scores[['task', 'cell_line', 'metric', 'value']],
-                    head=heads.head(best), mean=mean, std=std, split=split, predictions=predictions)
+    return AttrDict(grid=table, selected=table.loc[best], predictions=_per_target(reps.meta, np.flatnonzero(test), y, p),
+                    head=heads.head(best), mean=mean, std=std, split=split)
+
+# %% ../../nbs/05a_eval.probe.ipynb #d7dcaa2a
+def _logistic_targets(reps, split, seed, **kwargs):
+    "Predictions, fits and notes of one `logistic_probe` per cell line and target"
+    meta = reps.meta.reset_index(drop=True)
+    y = (~meta.is_control.astype(bool)).to_numpy().astype(np.int64)
+    groups, fit, test = _groups(meta), np.isin(split, ('train', 'valid')), split == 'test'
+    preds, fits, notes, done = [], [], [], {}
+    for (cl, t), rows in target_rows(meta).items():
+        if not (test[rows] & (y[rows] == 1)).any(): continue  # no treated test crop to score
+        key = tuple(rows)
+        if key in done: r = done[key]  # a cell line with one compound: 'all' is that compound
+        else:
+            try: r = done[key] = logistic_probe(reps.X[rows], y[rows], groups[rows], fit[rows], test[rows], seed=seed, **kwargs)
+            except InputError as e: notes.append(f"classification: {t} in cell line {cl} not scored ({e})"); continue
+        ix = rows[test[rows]]
+        preds.append(pd.DataFrame(dict(row=ix, cell_line=cl, compound=t, y=y[ix], p=r.p)))
+        fits.append(dict(cell_line=cl, compound=t, mode=r.mode, lam=r.lam, cv_roc_auc=r.cv_roc_auc, folds=r.folds,
+                         control_wells=r.fit_wells[0], treated_wells=r.fit_wells[1], converged=r.converged))
+    if not preds: raise InputError("classification: no target could be fitted and scored; " + '; '.join(notes))
+    fits = pd.DataFrame(fits)
+    if (fits['mode'] == 'cross-fit').any():
+        notes.append(f"classification: {(fits['mode'] == 'cross-fit').sum()} target(s) cross-fitted over test wells "
+                     "(fewer than two training wells of a class)")
+    if not fits.converged.all(): notes.append(f"classification: {(~fits.converged).sum()} probe(s) did not converge")
+    return pd.concat(preds, ignore_index=True), fits, notes
+
+# %% ../../nbs/05a_eval.probe.ipynb #53b362c4
+PROBES = ('logistic', 'two_layer', 'linear')
+
+def probe_scores(reps:Representations, # frozen features with metadata (`cell_line`, `compound`, `is_control`, `plate`, `well`)
+                 split, # 'train'/'valid'/'test' per row
+                 probe:str='logistic', # 'logistic' (default), or the paper's 'two_layer' (or 'linear') SGD grid
+                 seed:int=0, # seed of the folds (logistic) or of the heads (grid)
+                 **kwargs, # passed to `logistic_probe` or to `grid_probe`
+                ) -> AttrDict:
+    "Tidy `scores` per cell line and target, with the test `predictions`, `fits` and `notes`"
+    if probe not in PROBES: raise InputError(f"probe {probe!r}: expected one of {PROBES}")
+    split = _check_split(split, len(reps))
+    if probe == 'logistic':
+        preds, fits, notes = _logistic_targets(reps, split, seed, **kwargs)
+        return AttrDict(scores=target_scores(preds), predictions=preds, fits=fits, notes=notes, split=split)
+    res = grid_probe(reps, split, head=probe, seed=seed, **kwargs)
+    fits = pd.DataFrame([dict(cell_line='', compound='all', mode='paper grid', **res.selected[['lr', 'momentum', 'wd']])])
+    return AttrDict(res, scores=target_scores(res.predictions), fits=fits, notes=[])
 
 # %% ../../nbs/05a_eval.probe.ipynb #8c7eda2b
-def probe_replicates(predictions:pd.DataFrame, # `probe_scores(...).predictions`: cell_line, y, p per test row
+def probe_replicates(predictions:pd.DataFrame, # `probe_scores(...).predictions`: cell_line, compound, y, p per test row and target
                      w, # R x len(predictions) weights
                     ) -> dict:
-    "The probe's scores per cell line under every row of weights: {(cell_line, metric): R-vector}"
+    "The probe's scores per cell line and target under every row of weights: {(cell_line, target, metric): R-vector}"
     from cellrep.eval.stats import weighted_binary
     w = np.atleast_2d(np.asarray(w, np.float64))
     out = {}
-    for cl, ix in predictions.groupby('cell_line', sort=True).indices.items():
-        for m, v in weighted_binary(predictions.y.to_numpy()[ix], predictions.p.to_numpy()[ix], w[:, ix]).items(): out[(cl, m)] = v
+    for (cl, t), ix in predictions.groupby(['cell_line', 'compound'], sort=True).indices.items():
+        for m, v in weighted_binary(predictions.y.to_numpy()[ix], predictions.p.to_numpy()[ix], w[:, ix]).items(): out[(cl, t, m)] = v
+    for cl in sorted(set(predictions.cell_line)):
+        for m in PROBE_SCORES:
+            per = [v for (c, t, mm), v in out.items() if c == cl and mm == m and t not in ('all', 'mean')]
+            out[(cl, 'mean', m)] = np.mean(per, axis=0)
     return out
 
 # %% ../../nbs/05a_eval.probe.ipynb #2ceb97cd

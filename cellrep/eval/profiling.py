@@ -17,8 +17,9 @@ from ..core import InputError, Representations
 from .stats import weighted_mean
 
 # %% auto #0
-__all__ = ['NORMALIZE_METHODS', 'WELL_KEYS', 'normalize_features', 'well_profiles', 'retrieval_test', 'retrieval',
-           'treatment_map', 'mechanism_margins', 'mechanism_map', 'profiling_scores', 'profiling_replicates']
+__all__ = ['NORMALIZE_METHODS', 'WELL_KEYS', 'normalize_features', 'normalization_groups', 'well_profiles', 'retrieval_test',
+           'retrieval', 'treatment_map', 'mechanism_margins', 'mechanism_map', 'profiling_scores',
+           'profiling_replicates']
 
 # %% ../../nbs/05c_eval.profiling.ipynb #4c4faf39
 NORMALIZE_METHODS = ('mad_robustize', 'standardize', 'robustize', 'spherize')
@@ -26,18 +27,21 @@ NORMALIZE_METHODS = ('mad_robustize', 'standardize', 'robustize', 'spherize')
 def normalize_features(reps:Representations, # features with metadata (`is_control` and the `by` column)
                        method:str='mad_robustize', # pycytominer `normalize` method, or None for no normalisation
                        by:str='plate', # normalise each group of this column separately
+                       groups=None, # or a group label per row (e.g. `normalization_groups`), used instead of `by`
                       ) -> Representations:
-    "Features normalised per `by` group against that group's control crops with pycytominer"
+    "Features normalised per group against that group's control crops with pycytominer"
     import warnings
     from pycytominer import normalize
     if method is None: return reps
     if method not in NORMALIZE_METHODS: raise InputError(f"normalize: method={method!r}, expected one of {NORMALIZE_METHODS} or None")
-    if by not in reps.meta.columns: raise InputError(f"normalize: metadata lacks column {by!r}")
+    if groups is None and by not in reps.meta.columns: raise InputError(f"normalize: metadata lacks column {by!r}")
+    labels = reps.meta[by].to_numpy() if groups is None else np.asarray(groups)
+    if len(labels) != len(reps): raise InputError(f"normalize: {len(labels)} group labels for {len(reps)} rows")
     feats = [f'f{i}' for i in range(reps.X.shape[1])]
     X, flat = np.empty_like(reps.X), 0
-    for g, ix in reps.meta.groupby(by, sort=True).indices.items():
+    for g, ix in pd.Series(labels).groupby(labels, sort=True).indices.items():
         ctrl = reps.meta.is_control.to_numpy(bool)[ix]
-        if not ctrl.any(): raise InputError(f"normalize: {by} {g!r} has no control crops to normalise against")
+        if not ctrl.any(): raise InputError(f"normalize: {by if groups is None else 'group'} {g!r} has no control crops to normalise against")
         df = pd.DataFrame(reps.X[ix], columns=feats).assign(Metadata_is_control=ctrl)
         out = normalize(df, features=feats, meta_features=['Metadata_is_control'], samples='Metadata_is_control == True',
                         method=method)[feats].to_numpy(np.float32, copy=True)
@@ -50,8 +54,38 @@ def normalize_features(reps:Representations, # features with metadata (`is_contr
                 out[:, zero] = (reps.X[ix][:, zero] - med[zero])/np.where(sd > 0, sd, 1)
                 flat += int(zero.sum())
         X[ix] = out
-    if flat: warnings.warn(f"normalize: {flat} feature x {by} combination(s) have no spread (MAD 0) on the controls: standardised with the controls' SD instead")
+    if flat: warnings.warn(f"normalize: {flat} feature x group combination(s) have no spread (MAD 0) on the controls: standardised with the controls' SD instead")
     return Representations(X, reps.meta)
+
+# %% ../../nbs/05c_eval.profiling.ipynb #dcf9d3ac
+def normalization_groups(meta:pd.DataFrame, # crops' metadata: `cell_line`, `plate`, `well`, `is_control` (and `batch`)
+                         min_control_wells:int=2, # control wells a plate (or batch) needs to be normalised on its own
+                         by:str='plate', # the group normalised on its own controls where it can be
+                         fallback=('batch',), # coarser groups tried next, where the metadata has them; then the cell line
+                        ) -> AttrDict:
+    "The normalisation group of every crop, a `table` of where each plate went, and `notes`"
+    m = meta.reset_index(drop=True)
+    ctrl = m.is_control.astype(bool).to_numpy()
+    wells = (m.plate.astype(str) + '/' + m.well.astype(str)).to_numpy()
+    levels = [by] + [c for c in fallback if c in m.columns and c != by] + ['cell_line']
+    group, level = np.full(len(m), None, object), np.full(len(m), None, object)
+    for lv in levels:
+        keys = ['cell_line'] if lv == 'cell_line' else ['cell_line', lv]
+        key = m[keys].astype(str).agg(' / '.join, axis=1).to_numpy()
+        n = pd.Series(wells[ctrl]).groupby(key[ctrl]).nunique()
+        need = 1 if lv == 'cell_line' else min_control_wells
+        ok = (group == None) & (pd.Series(key).map(n).fillna(0).to_numpy() >= need)
+        group[ok], level[ok] = [f"{lv} {k}" for k in key[ok]], lv
+    if (group == None).any():
+        raise InputError(f"normalize: cell line(s) {sorted(set(m.cell_line[group == None]))} have no control crops to normalise against")
+    table = (pd.DataFrame(dict(cell_line=m.cell_line, plate=m.plate, level=level, group=group, well=wells, ctrl=ctrl))
+             .groupby(['cell_line', 'plate', 'level', 'group'], sort=True)
+             .apply(lambda d: d.well[d.ctrl].nunique(), include_groups=False).rename('plate_control_wells').reset_index())
+    notes = []
+    for lv, t in table[table.level != by].groupby('level', sort=False):
+        notes.append(f"normalisation: {len(t)} {by}(s) with fewer than {min_control_wells} control wells ({', '.join(map(str, t.plate[:6]))}"
+                     f"{' ...' if len(t) > 6 else ''}) are normalised against the controls of their {lv.replace('_', ' ')}")
+    return AttrDict(groups=group, table=table, notes=notes)
 
 # %% ../../nbs/05c_eval.profiling.ipynb #56daf2f0
 WELL_KEYS = ['plate', 'well', 'time_h']
