@@ -7,6 +7,7 @@ Docs: https://cellrep.github.io/cellrep/design.html.md"""
 # %% ../nbs/06_design.ipynb #6277cf72
 from __future__ import annotations
 from pathlib import Path
+import math
 import numpy as np, pandas as pd
 from fastcore.basics import AttrDict
 from .core import InputError
@@ -15,11 +16,16 @@ from .data.screen import read_index, screen_from_index, select_balanced, split_s
 from .data.synthetic import synthetic_screen
 from .data.lincs import lincs_a549
 from .eval.stats import resampling_units, bootstrap_weights, wells_df
+from .eval.probe import probe_targets
+from .eval.profiling import normalization_groups
 
 # %% auto #0
-__all__ = ['CONTROL_DESIGNS', 'load_screen', 'select_conditions', 'pick_pair', 'split_design', 'cap_training', 'make_design']
+__all__ = ['LINCS_HOLDOUT', 'CONTROL_DESIGNS', 'load_screen', 'select_conditions', 'pick_pair', 'split_design', 'cap_training',
+           'test_support', 'make_design']
 
 # %% ../nbs/06_design.ipynb #aed11e8b
+LINCS_HOLDOUT = ('SQ00015198', 'SQ00015232', 'SQ00015233')
+
 def load_screen(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an index file (CSV or parquet)
                 channels=None, # channel names to use (index and LINCS data), a list or 'DNA,RNA'
                 columns:dict=None, # renames of index columns {old: new}
@@ -37,8 +43,12 @@ def load_screen(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
             kwargs['plates'] = ['SQ00015231']
             notes.append(f"lincs-a549: channels {list(channels)} exist for plate SQ00015231 only, so the screen is that plate")
         s = lincs_a549(channels=channels, **kwargs)
-        held = {'plate': ['SQ00015198']} if 'SQ00015198' in set(s.meta.plate) else None
-        if not held: notes.append("lincs-a549: plate SQ00015198 is not in the selection, so half of each compound's wells are the test set")
+        held = [p for p in LINCS_HOLDOUT if p in set(s.meta.plate)]
+        if len(held) < len(LINCS_HOLDOUT) or len(held) == s.meta.plate.nunique():
+            notes.append(f"lincs-a549: the selection lacks some of the held-out plates {list(LINCS_HOLDOUT)}, so half of each compound's wells are the test set")
+            held = []
+        else: notes.append(f"lincs-a549: test set: plates {held} (SQ00015198 from another imaging batch, two of batch 3)")
+        held = {'plate': held} if held else None
         return AttrDict(screen=s, control='DMSO', pair=('orantinib', 'lonafarnib'), holdout=held, notes=notes)
     path = Path(data)
     if not path.is_file(): raise InputError(f"data {data!r}: expected 'synthetic', 'lincs-a549' or an index file (CSV or parquet); no such file")
@@ -158,6 +168,48 @@ def cap_training(meta:pd.DataFrame, # crops' metadata with `plate` and `well`
         keep[np.flatnonzero(split != 'test')[rows][rng.permutation(len(rows))[:n]]] = True
     return keep
 
+# %% ../nbs/06_design.ipynb #abcc7ea1
+def _mechanism_column(screen:Screen) -> list:
+    "Copy a `moa` column to `mechanism` where the screen has no `mechanism`; notes saying so"
+    m = screen.meta
+    if 'mechanism' in m.columns or 'moa' not in m.columns: return []
+    m['mechanism'] = m['moa'].astype(str)
+    return [f"mechanisms: the index's moa column ({m.mechanism[~m.is_control].nunique()} mechanism(s) among the treated compounds)"]
+
+# %% ../nbs/06_design.ipynb #716a9a0d
+def _support_row(cl, target, t_fit, t_test, c_fit, c_test):
+    "One row of `test_support`"
+    mode = 'fixed' if min(t_fit, c_fit) >= 2 else 'cross-fit' if t_test + c_test >= 2 and t_fit + t_test >= 2 else 'none'
+    min_p = 1/math.comb(t_test + c_test, t_test) if t_test >= 2 and c_test >= 1 else np.nan
+    return dict(cell_line=cl, target=target, train_wells=t_fit, test_wells=t_test, control_train_wells=c_fit,
+                control_test_wells=c_test, probe=mode, min_p_value=min_p)
+
+def test_support(meta:pd.DataFrame, # the design's crops' metadata
+                 split, # 'train'/'valid'/'test' per crop
+                 alpha:float=0.05, # the level of a call
+                ) -> AttrDict:
+    "Per cell line and probe target: training and test wells, how the probe is fitted, the smallest retrieval p-value"
+    m = meta.reset_index(drop=True)
+    well, test, tg = (m.plate.astype(str) + '/' + m.well.astype(str)).to_numpy(), np.asarray(split) == 'test', probe_targets(m)
+    n = lambda rows: (len(set(well[rows & ~test])), len(set(well[rows & test])))
+    rows = []
+    for cl in sorted(set(m.cell_line)):
+        c_fit, c_test = n((m.cell_line == cl).to_numpy() & (tg == ''))
+        for t in sorted(set(tg[(m.cell_line == cl).to_numpy()]) - {''}):
+            rows.append(_support_row(cl, t, *n((m.cell_line == cl).to_numpy() & (tg == t)), c_fit, c_test))
+    table = pd.DataFrame(rows)
+    notes, cant = [], table[~(table.min_p_value < alpha)]
+    if len(cant): notes.append(f"test set: {len(cant)} of {len(table)} compound(s) cannot be called active by replicate retrieval "
+                               f"(too few test wells: " + ', '.join(f"{r.target} in {r.cell_line}, {r.test_wells} well(s)" for r in cant.head(6).itertuples())
+                               + (' ...' if len(cant) > 6 else '') + ")")
+    else: notes.append(f"test set: every compound has enough test wells to be called active by replicate retrieval "
+                       f"(smallest attainable p-value {table.min_p_value.max():.2g} or lower)")
+    for mode, what in (('cross-fit', 'cross-fitted over test wells'), ('none', 'not scored')):
+        t = table[table.probe == mode]
+        if len(t): notes.append(f"probe: {len(t)} compound(s) {what} (fewer than two training wells of a class): "
+                                + ', '.join(f"{r.target} in {r.cell_line}" for r in t.head(6).itertuples()) + (' ...' if len(t) > 6 else ''))
+    return AttrDict(table=table, notes=notes)
+
 # %% ../nbs/06_design.ipynb #9bfe6868
 def make_design(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an index file
                 channels=None, # channel names to use (index and LINCS data)
@@ -170,6 +222,7 @@ def make_design(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
                 valid_pct:float=0.1, # share of the remaining wells for validation
                 seed:int=0, # seed of the split and of the cap
                 n_boot:int=1000, # bootstrap replicates of the test wells
+                min_control_wells:int=2, # control wells a plate needs to be normalised against its own controls
                 **kwargs, # passed to the screen builder
                ) -> AttrDict:
     "Everything a comparison trains and tests on, with notes"
@@ -180,6 +233,7 @@ def make_design(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
     if len(bad): raise InputError(f"control {control!r}: {len(bad)} crop(s) disagree with is_control (e.g. compound {bad.compound.iloc[0]!r}, "
                                   f"is_control {bool(bad.is_control.iloc[0])}, plate {bad.plate.iloc[0]}, well {bad.well.iloc[0]})")
     screen, cond = select_conditions(src.screen, controls)
+    moa = _mechanism_column(screen)
     pair, pair_note = pick_pair(screen.meta, control, pair)
     split, split_notes = split_design(screen.meta, src.holdout, test_pct, valid_pct, seed)
     keep = cap_training(screen.meta, split, max_per_well, seed)
@@ -192,11 +246,13 @@ def make_design(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
                              f"(too few wells to split: every compound needs two or more wells, or hold out plates)")
     test_meta = screen.meta[split == 'test']
     unit, unit_stratum, table = resampling_units(test_meta)
-    notes = src.notes + [cond, pair_note] + split_notes
+    norm = normalization_groups(screen.meta, min_control_wells)
+    support = test_support(screen.meta, split)
+    notes = src.notes + [cond, pair_note] + moa + split_notes + norm.notes + support.notes
     single = table[table.n_units < 2]
     sites = table[table.unit.str.endswith('site') & (table.n_units >= 2)]
     if len(sites): notes.append(f"intervals: {len(sites)} test stratum/strata with a single well ({', '.join(sites.stratum)}) resample its sites, which understates between-well variation")
     if len(single): notes.append(f"intervals: {len(single)} test stratum/strata with a single unit ({', '.join(single.stratum)}) cannot be resampled")
     return AttrDict(screen=screen, split=split, pair=pair, control=control, notes=notes, unit=unit, unit_stratum=unit_stratum,
                     units=table, df_wells=wells_df(unit_stratum), W=bootstrap_weights(unit_stratum, n_boot, seed=0),
-                    data=data, holdout=src.holdout)
+                    data=data, holdout=src.holdout, norm_groups=norm.groups, normalization=norm.table, support=support.table)

@@ -1,4 +1,4 @@
-"""The four tasks on one setup and seed's representations of the test crops, each with its scores per cell line and its bootstrap replicates over the shared test wells, cached task by task so that an interrupted evaluation resumes.
+"""The four tasks on one setup and seed's representations of the test crops, each with its scores per cell line (and per compound where the task asks one question per compound) and its bootstrap replicates over the shared test wells, cached task by task so that an interrupted evaluation resumes.
 
 Docs: https://cellrep.github.io/cellrep/compare.evaluate.html.md"""
 
@@ -6,7 +6,7 @@ Docs: https://cellrep.github.io/cellrep/compare.evaluate.html.md"""
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #8e8221e9
 from __future__ import annotations
-import time
+import hashlib, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from ..core import InputError, Representations, atomic_path, save_json, load_json
@@ -17,8 +17,8 @@ from ..eval.profiling import profiling_scores, profiling_replicates, normalize_f
 from .options import Options
 
 # %% auto #0
-__all__ = ['TASKS', 'SUMMARY', 'headline', 'replicate_frame', 'summarise_replicates', 'evaluate_setup', 'read_scores',
-           'read_replicates']
+__all__ = ['TASKS', 'SUMMARY', 'SCORE_COLS', 'headline', 'replicate_frame', 'summarise_replicates', 'evaluate_setup',
+           'read_scores', 'read_replicates']
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #3d58288f
 TASKS = ('distance', 'classification', 'clustering', 'profiling')
@@ -26,24 +26,28 @@ SUMMARY = {'distance': 'median', 'classification': 'median', 'clustering': 'mean
 
 def headline(task:str, # one of `TASKS`
              metrics=(), # the metrics the task produced
-            ) -> str:
-    "The metric that ranks setups on `task`"
-    if task == 'clustering': return 'ari_mechanism' if 'ari_mechanism' in metrics else 'silhouette'
-    return {'distance': 'd', 'classification': 'roc_auc', 'profiling': 'mean_mAP'}[task]
+            ) -> tuple:
+    "The (compound, metric) that ranks setups on `task`"
+    if task == 'clustering': return ('all', 'ari_mechanism' if 'ari_mechanism' in metrics else 'silhouette')
+    return {'distance': ('all', 'd'), 'classification': ('mean', 'roc_auc'), 'profiling': ('all', 'mean_mAP')}[task]
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #82fcdd42
-def replicate_frame(reps:dict, # {(cell_line, metric): R-vector} from a task's `*_replicates`
+def replicate_frame(reps:dict, # {(cell_line, metric) or (cell_line, compound, metric): R-vector} from a task's `*_replicates`
                    ) -> pd.DataFrame:
-    "One column per `cell_line|metric`, one row per replicate"
-    return pd.DataFrame({f"{cl}|{m}": np.asarray(v, np.float64) for (cl, m), v in reps.items()})
+    "One column per `cell_line|compound|metric`, one row per replicate"
+    key = lambda k: k if len(k) == 3 else (k[0], 'all', k[1])
+    return pd.DataFrame({'|'.join(key(k)): np.asarray(v, np.float64) for k, v in reps.items()})
 
 def summarise_replicates(frame:pd.DataFrame, # from `replicate_frame`
                          how:str='median', # 'median' or 'mean' over cell lines
                         ) -> pd.DataFrame:
-    "One column per metric: the summary over cell lines of every replicate"
-    metrics = list(dict.fromkeys(c.split('|', 1)[1] for c in frame.columns))
+    "One column per (compound, metric): the summary over cell lines of every replicate"
+    keys = [tuple(c.split('|', 1)[1].rsplit('|', 1)) for c in frame.columns]
     agg = np.nanmedian if how == 'median' else np.nanmean
-    return pd.DataFrame({m: agg(frame[[c for c in frame.columns if c.split('|', 1)[1] == m]].to_numpy(), axis=1) for m in metrics})
+    with warnings.catch_warnings():  # a compound absent from a replicate's cell lines: NaN, said by the verdicts
+        warnings.simplefilter('ignore', RuntimeWarning)
+        out = {k: agg(frame[[c for c, kk in zip(frame.columns, keys) if kk == k]].to_numpy(), axis=1) for k in dict.fromkeys(keys)}
+    return pd.DataFrame(out)
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #89c57955
 def _weights(design, split):
@@ -73,9 +77,11 @@ def _task(task, reps, norm, split, w, design, opts, seed, device):
         res = distance_scores(tr, design.pair, design.control, seed=seed)
         return res.scores, distance_replicates(tr, design.pair, design.control, design.unit, design.W), [], {'distance_samples.csv': res.samples}
     if task == 'classification':
-        res = probe_scores(norm, split, grid=hparam_grid(**opts.probe_grid), epochs=opts.probe_epochs, bs=opts.probe_bs, seed=seed,
-                           device=device)
-        return res.scores, probe_replicates(res.predictions, w[:, np.searchsorted(np.flatnonzero(test), res.predictions.row)]), []
+        kw = {} if opts.probe == 'logistic' else dict(grid=hparam_grid(**opts.probe_grid), epochs=opts.probe_epochs, bs=opts.probe_bs, device=device)
+        res = probe_scores(norm, split, probe=opts.probe, seed=seed, **kw)
+        pred = res.predictions.assign(plate=reps.meta.plate.to_numpy()[res.predictions.row], well=reps.meta.well.to_numpy()[res.predictions.row])
+        rp = probe_replicates(res.predictions, w[:, np.searchsorted(np.flatnonzero(test), res.predictions.row)])
+        return res.scores, rp, res.notes, {'probe_fits.csv': res.fits, 'probe_predictions.parquet': pred}
     if task == 'clustering':
         rows = _cluster_rows(tr.meta, opts.cluster_max_points)
         truth = 'mechanism' if 'mechanism' in tr.meta.columns else None
@@ -88,45 +94,83 @@ def _task(task, reps, norm, split, w, design, opts, seed, device):
     return res.scores, profiling_replicates(ap, _well_weights(tn.meta, w, ap)), res.notes, {'retrieval.csv': res.retrieval.table}
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #ad1de3ca
+SCORE_COLS = ['task', 'cell_line', 'compound', 'metric', 'value', 'note']
+
+def _write_extra(folder, name, df):
+    "Write a task's extra table (CSV or parquet by its name) atomically"
+    with atomic_path(folder/name) as tmp:
+        if name.endswith('.parquet'): df.to_parquet(tmp)
+        else: df.to_csv(tmp, index=False)
+
+def _evaluate_task(task, loaded, design, opts, seed, device, folder):
+    "Scores of one task with a `note` column; its replicates and extra tables written to `folder`"
+    try:
+        scores, rp, notes, *more = _task(task, *loaded, design, opts, seed, device)
+        for name, df in (more[0] if more else {}).items(): _write_extra(folder, name, df)
+        with atomic_path(folder/f'replicates_{task}.parquet') as tmp: replicate_frame(rp).to_parquet(tmp)
+        rows = scores.assign(note='; '.join(notes))
+    except InputError as e: rows = pd.DataFrame([dict(task=task, cell_line='', metric='skipped', value=np.nan, note=str(e))])
+    except Exception as e: rows = pd.DataFrame([dict(task=task, cell_line='', metric='failed', value=np.nan, note=f"{type(e).__name__}: {e}")])
+    if 'compound' not in rows.columns: rows['compound'] = 'all'
+    return rows[SCORE_COLS]
+
+# %% ../../nbs/06c_compare.evaluate.ipynb #22c0446f
 def evaluate_setup(folder, # a setup folder with `representations.parquet`
                    design, # the design the representations were made from (`cellrep.design.make_design`)
                    opts:Options, # the run's options
                    seed:int, # the setup's seed (the evaluations are seeded with it)
                    device='cpu', # where the probe trains
                   ) -> pd.DataFrame:
-    "Tidy scores of the four tasks, each computed once and cached with its replicates"
+    "Tidy scores of the four tasks, each computed once (again where damaged or failed) and cached with its replicates"
     folder, loaded, parts = Path(folder), None, []
     timings = load_json(folder/'timings.json') if (folder/'timings.json').exists() else {}
+    done = _manifest(folder)
     for task in TASKS:
         path = folder/f'scores_{task}.csv'
-        if not path.exists():
+        old = _cached_scores(path, task, done.get(task))
+        if old is None:
             if loaded is None:
                 reps = Representations.load(folder/'representations.parquet')
                 split = reps.meta.split.to_numpy().astype(str)
-                loaded = (reps, normalize_features(reps, opts.normalize), split, _weights(design, split))
+                norm = normalize_features(reps, opts.normalize, groups=design.get('norm_groups'))
+                loaded = (reps, norm, split, _weights(design, split))
             t0 = time.perf_counter()
-            try:
-                scores, rp, notes, *more = _task(task, *loaded, design, opts, seed, device)
-                for name, df in (more[0] if more else {}).items():
-                    with atomic_path(folder/name) as tmp: df.to_csv(tmp, index=False)
-                with atomic_path(folder/f'replicates_{task}.parquet') as tmp: replicate_frame(rp).to_parquet(tmp)
-                rows = scores.assign(note='; '.join(notes))
-            except InputError as e: rows = pd.DataFrame([dict(task=task, cell_line='', metric='skipped', value=np.nan, note=str(e))])
-            except Exception as e: rows = pd.DataFrame([dict(task=task, cell_line='', metric='failed', value=np.nan, note=f"{type(e).__name__}: {e}")])
+            rows = _evaluate_task(task, loaded, design, opts, seed, device, folder)
             timings[task] = time.perf_counter() - t0
             save_json(timings, folder/'timings.json')
-            with atomic_path(path) as tmp: rows[['task', 'cell_line', 'metric', 'value', 'note']].to_csv(tmp, index=False)
-        parts.append(read_scores(path))
+            with atomic_path(path) as tmp: rows.to_csv(tmp, index=False)
+            done[task] = _digest(path)
+            save_json(done, folder/'scores.json')  # last: a task is done when its scores are whole and recorded here
+            old = read_scores(path)
+        parts.append(old)
     return pd.concat(parts, ignore_index=True)
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #fcb825ee
 def read_scores(path) -> pd.DataFrame:
     "A tidy scores file as written by `evaluate_setup`"
-    return pd.read_csv(path, dtype={'cell_line': str, 'note': str, 'metric': str, 'task': str}, keep_default_na=False,
+    return pd.read_csv(path, dtype={'cell_line': str, 'compound': str, 'note': str, 'metric': str, 'task': str}, keep_default_na=False,
                        na_values={'value': ['', 'nan', 'NaN']})
+
+def _digest(path) -> str:
+    "SHA-256 of a file's bytes"
+    with open(path, 'rb') as f: return hashlib.file_digest(f, 'sha256').hexdigest()
+
+def _manifest(folder) -> dict:
+    "{task: digest of its scores file} of the tasks finished in `folder` ({} when missing or damaged)"
+    try: d = load_json(Path(folder)/'scores.json')
+    except Exception: return {}
+    return d if isinstance(d, dict) else {}
+
+def _cached_scores(path, task, digest) -> pd.DataFrame|None:
+    "The scores of `task` when the file is the one recorded as finished and not a failure, else None (computed again)"
+    if digest is None or not path.exists() or _digest(path) != digest: return None  # missing, truncated or replaced
+    df = read_scores(path)
+    if (df.metric == 'failed').any(): return None  # an earlier failure is retried, never returned as the answer
+    if task != 'distance' and not (df.metric == 'skipped').any() and not (Path(path).parent/f'replicates_{task}.parquet').exists(): return None
+    return df
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #3817bd64
 def read_replicates(folder, task:str) -> pd.DataFrame|None:
-    "The replicates of `task` in a setup folder, summarised over cell lines (None when the task has none)"
+    "The replicates of `task` in a setup folder, summarised over cell lines per (compound, metric) (None when the task has none)"
     path = Path(folder)/f'replicates_{task}.parquet'
     return summarise_replicates(pd.read_parquet(path), SUMMARY[task]) if path.exists() else None

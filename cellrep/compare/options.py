@@ -18,6 +18,7 @@ from ..augment import SETTINGS
 from ..learners import LEARNERS
 from ..eval.cluster import PAPER_GRID
 from ..eval.profiling import NORMALIZE_METHODS
+from ..eval.probe import PROBES
 
 # %% auto #0
 __all__ = ['REFERENCES', 'PRESETS', 'Options', 'resolve_options', 'run_identity', 'check_identity']
@@ -28,16 +29,16 @@ REFERENCES = ('untrained', 'trivial', 'pixels', 'cellprofiler')
 PRESETS = {
     'cpu': dict(settings=['no_aug_one_crop'], seeds=[0, 1, 2, 3, 4], steps=300, epochs=None, bs=64, lr=1e-3, early_stop=False,
                 crop_size=32, max_per_well=None, screen={'n_per_well': 24, 'n_plates': 6},
-                cluster_grid=[30, 90, 150], cluster_max_points=1500, umap_epochs=200,
+                cluster_grid=[30, 90, 150], cluster_max_points=1500, umap_epochs=200, probe='logistic',
                 probe_grid=dict(lr=[0.1, 0.01], momentum=[0.9], wd=[1e-4]), probe_epochs=25, probe_bs=128, null_size=10_000, n_boot=1000),
     'full': dict(settings=list(SETTINGS), seeds=[0, 1, 2], steps=None, epochs=50, bs=256, lr=1e-4, early_stop=True,
                  crop_size=64, max_per_well=None, screen={'n_per_well': 16, 'n_plates': 6},
-                 cluster_grid=list(PAPER_GRID), cluster_max_points=None, umap_epochs=None,
+                 cluster_grid=list(PAPER_GRID), cluster_max_points=None, umap_epochs=None, probe='two_layer',
                  probe_grid=dict(lr=[0.1, 0.05, 0.01], momentum=[0.9, 0.8, 0.7], wd=[1e-3, 1e-4, 1e-5]), probe_epochs=25, probe_bs=1024,
                  null_size=10_000, n_boot=1000),
     'tiny': dict(settings=['no_aug_one_crop'], seeds=[0, 1], steps=4, epochs=None, bs=16, lr=1e-3, early_stop=False,
                  crop_size=32, max_per_well=None, screen={'n_per_well': 2, 'n_plates': 4, 'cell_lines': ('lineA', 'lineB')},
-                 cluster_grid=[8, 16], cluster_max_points=None, umap_epochs=50,
+                 cluster_grid=[8, 16], cluster_max_points=None, umap_epochs=50, probe='logistic',
                  probe_grid=dict(lr=[0.05], momentum=[0.9], wd=[1e-4]), probe_epochs=3, probe_bs=128, null_size=200, n_boot=200),
 }
 
@@ -64,7 +65,9 @@ class Options:
     split:str='fixed' # 'fixed': one split for every seed; 'per_seed': a new split (and test set) per seed
     references:list=field(default_factory=lambda: list(REFERENCES)) # reference rows evaluated beside the learners
     normalize:str='mad_robustize' # per-plate normalisation against controls before probe and profiling (None: off)
-    probe_grid:dict=_cpu('probe_grid') # the probe's hyper-parameter grid (lists of lr, momentum, wd)
+    min_control_wells:int=2 # control wells a plate needs to be normalised on its own (else its batch's or cell line's)
+    probe:str=_cpu('probe') # 'logistic' (per compound, penalty by grouped CV) or the paper's 'two_layer' SGD grid
+    probe_grid:dict=_cpu('probe_grid') # the paper's probe: its hyper-parameter grid (lists of lr, momentum, wd)
     probe_epochs:int=_cpu('probe_epochs') # epochs of every probe head
     probe_bs:int=_cpu('probe_bs') # batch size of the probe heads (the paper's 1024 gives a small screen a few steps per epoch: seed-dependent heads)
     cluster_grid:list=_cpu('cluster_grid') # n_neighbors = min_cluster_size values of the clustering grid
@@ -118,13 +121,17 @@ def resolve_options(preset:str='cpu', # 'cpu', 'full' or 'tiny'
     fields = {f.name for f in dataclasses.fields(Options)}
     unknown = sorted(set(kwargs) - fields)
     if unknown: raise InputError(f"compare: unknown option(s) {unknown}; expected some of {sorted(fields - {'preset'})}")
-    o = Options(preset=preset, **deepcopy({**PRESETS[preset], **{k: v for k, v in kwargs.items() if v is not None}}))
-    if 'epochs' in kwargs and kwargs['epochs'] is not None and 'steps' not in kwargs: o.steps = None  # epochs given: they set the budget
+    given = {k: v for k, v in kwargs.items() if v is not None}
+    if 'steps' in given and 'epochs' in given:
+        raise InputError(f"steps={given['steps']} and epochs={given['epochs']}: give one training budget, --steps or --epochs, not both")
+    o = Options(preset=preset, **deepcopy({**PRESETS[preset], **given}))
+    if 'epochs' in given: o.steps = None  # epochs given: they set the budget, whatever the preset's steps
     o.learners, o.settings = _names(o.learners, LEARNERS, 'learners'), _names(o.settings, SETTINGS, 'settings')
     o.references = [] if o.references in ([], '', 'none') else _names(o.references, REFERENCES, 'references')
     o.seeds = _seeds(o.seeds)
     if o.steps is None and o.epochs is None: raise InputError("steps and epochs are both unset: give a training budget (--steps or --epochs)")
-    for name in ('bs', 'crop_size', 'probe_epochs', 'probe_bs', 'n_boot', 'null_size'): _positive(name, getattr(o, name))
+    for name in ('bs', 'crop_size', 'probe_epochs', 'probe_bs', 'n_boot', 'null_size', 'min_control_wells'): _positive(name, getattr(o, name))
+    if o.probe not in PROBES: raise InputError(f"probe={o.probe!r}: expected one of {list(PROBES)}")
     for name in ('steps', 'epochs', 'max_per_well', 'cluster_max_points', 'umap_epochs'): _positive(name, getattr(o, name), allow_none=True)
     if o.crop_size < 16 or o.crop_size % 4: raise InputError(f"crop_size={o.crop_size}: expected a multiple of 4, at least 16 (the backbone pools twice)")
     if not (isinstance(o.lr, (int, float)) and o.lr > 0): raise InputError(f"lr={o.lr!r}: expected a positive learning rate")

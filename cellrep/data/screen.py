@@ -18,9 +18,9 @@ from ..core import InputError, atomic_path, save_json, load_json, get_device
 
 # %% auto #0
 __all__ = ['SCREEN_COLS', 'INDEX_SCHEMA', 'CROPS_VERSION', 'Screen', 'screen_fingerprint', 'index_channels', 'InputWarning',
-           'read_index', 'check_controls', 'read_image', 'image_bits', 'channel_hist', 'hist_range', 'scale_intensity',
-           'grid_crops', 'object_crops', 'read_objects', 'cache_dir', 'index_fingerprint', 'screen_from_index',
-           'select_balanced', 'select_all', 'split_screen', 'ScreenDL', 'screen_dls', 'show_crops']
+           'canonical_order', 'read_index', 'check_controls', 'read_image', 'image_bits', 'channel_hist', 'hist_range',
+           'scale_intensity', 'grid_crops', 'object_crops', 'read_objects', 'cache_dir', 'index_fingerprint',
+           'screen_from_index', 'select_balanced', 'select_all', 'split_screen', 'ScreenDL', 'screen_dls', 'show_crops']
 
 # %% ../../nbs/01_data.screen.ipynb #7c4f7006
 SCREEN_COLS = ['plate', 'well', 'site', 'cell_line', 'compound', 'concentration_uM', 'time_h', 'is_control']
@@ -202,13 +202,27 @@ def _check_images(df, name, rows):
     raise InputError(f"{name}: image {key[dup].iloc[0].strip('|')} is listed in {same.sum()} rows that differ ({rows(same)}); "
                      "expected one row per image (or one per object, with x, y columns)")
 
+# %% ../../nbs/01_data.screen.ipynb #e5d239bb
+def _sort_key(col:pd.Series) -> pd.Series:
+    "A column that sorts: numbers and text as they are, anything else (mixed types, dates...) as its text"
+    return col if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_string_dtype(col) else col.astype(str)
+
+def canonical_order(index:pd.DataFrame, # an image index: one row per image, or per object with x, y columns
+                   ) -> pd.DataFrame:
+    "`index` sorted by plate, well, site, paths (object rows by y, x), then every other column; labelled 0..n-1"
+    pcols = [f'path_{c}' for c in index_channels(index)]
+    first = [c for c in ['plate', 'well', 'site', *pcols, 'y', 'x'] if c in index.columns]
+    cols = first + [c for c in index.columns if c not in first]
+    keys = pd.DataFrame({i: _sort_key(index[c]).reset_index(drop=True) for i, c in enumerate(cols)})
+    return index.iloc[keys.sort_values(list(keys.columns)).index].reset_index(drop=True)
+
 # %% ../../nbs/01_data.screen.ipynb #755cb04a
 def read_index(path, # CSV or parquet file (or a DataFrame) with one row per image, or per object when it has x, y columns
                columns:dict=None, # renames user columns to the schema, e.g. `{'Metadata_Plate': 'plate'}`
                root=None, # folder the paths are relative to: default the index file's folder (the working folder for a DataFrame)
                require_controls:bool=True, # every cell line must have control images
               ) -> pd.DataFrame:
-    "Read and check an image index; paths come back absolute, `is_control` boolean"
+    "Read and check an image index; paths come back absolute, `is_control` boolean, the rows in `canonical_order`"
     if isinstance(path, pd.DataFrame): df,name,folder,csv = path.copy(),'index',Path.cwd(),False
     else: path = Path(path); df,name,folder,csv = _read_table(path),str(path),path.parent,path.suffix not in ('.parquet','.pq')
     folder = Path(root) if root is not None else folder
@@ -239,7 +253,7 @@ def read_index(path, # CSV or parquet file (or a DataFrame) with one row per ima
     if require_controls: check_controls(df, name)
     for c in [f'path_{ch}' for ch in index_channels(df)] + (['objects_csv'] if 'objects_csv' in df.columns else []):
         df[c] = [str(folder/p) if isinstance(p, str) and p.strip() else '' for p in df[c]]
-    return df
+    return canonical_order(df)
 
 # %% ../../nbs/01_data.screen.ipynb #88a088ef
 def check_controls(meta:pd.DataFrame, # crops or images with `cell_line` and `is_control`
@@ -263,24 +277,50 @@ def _chw(arr:np.ndarray, path) -> np.ndarray:
     raise InputError(f"{path}: {arr.dtype} pixels; expected an 8- or 16-bit integer image")
 
 # %% ../../nbs/01_data.screen.ipynb #67b2e977
-def read_image(path, # PNG, TIFF or JPEG file with 8- or 16-bit pixels
-               shape:tuple=None, # expected (H, W); None accepts any size
-              ) -> np.ndarray:
-    "The image at `path` as a `C x H x W` uint8 or uint16 array"
+def _pixels(path:Path) -> tuple:
+    "The pixels of an image file and whether they are an RGB colour image (`H x W x 3`, alpha dropped)"
+    if path.suffix.lower() in ('.tif', '.tiff'):
+        with tifffile.TiffFile(path) as tf:
+            arr, p = tf.asarray(), tf.pages[0]
+            rgb = p.photometric == tifffile.PHOTOMETRIC.RGB and p.planarconfig == tifffile.PLANARCONFIG.CONTIG
+            # interleaved colours make a colour image; planes and pages are channels
+            return (arr[..., :3], True) if rgb and arr.ndim == 3 else (arr, False)
+    with Image.open(path) as im:
+        if im.mode == '1': im = im.convert('L')
+        elif im.mode in ('P', 'PA', 'CMYK', 'YCbCr', 'LAB', 'HSV'): im = im.convert('RGB')  # palettes, colour spaces
+        arr = np.array(im)  # a writable copy
+        if im.mode in ('LA', 'La'): return arr[..., 0], False  # grey and alpha: the grey
+        return (arr[..., :3], True) if im.mode in ('RGB', 'RGBA', 'RGBa', 'RGBX') else (arr, False)
+
+def _grey(arr:np.ndarray, path, rgb:bool) -> tuple:
+    "An RGB image (`H x W x 3`) as `3 x H x W` when `rgb`, else as its one grey channel when its colours are equal"
+    if rgb: return arr.transpose(2, 0, 1), False
+    if (arr == arr[..., :1]).all(): return arr[..., 0], True
+    raise InputError(f"{path}: an RGB image whose colour channels differ; each channel of a screen is one grey file: "
+                     "name each colour as its own channel (one path_<CHANNEL> column each, with single-channel files), "
+                     "or pass rgb=True to read its red, green and blue as three channels")
+
+# %% ../../nbs/01_data.screen.ipynb #0f7828fd
+def _read_image(path, shape:tuple=None, rgb:bool=False) -> tuple:
+    "`read_image`'s array, and whether it is an RGB image of equal colours read as one grey channel"
     path = Path(path)
     if not path.is_file(): raise InputError(f"{path}: image file not found")
-    try:
-        if path.suffix.lower() in ('.tif', '.tiff'): arr = tifffile.imread(path)
-        else:
-            with Image.open(path) as im:
-                if im.mode in ('P', '1'): im = im.convert('L')
-                arr = np.array(im)  # a writable copy
-                if im.mode in ('RGBA', 'LA'): arr = arr[..., :-1]  # drop the alpha channel
-    except InputError: raise
+    try: arr, colour = _pixels(path)
     except Exception as e: raise InputError(f"{path}: cannot read the image ({type(e).__name__}: {e}); expected a PNG, TIFF or JPEG file") from e
+    arr, grey = _grey(arr, path, rgb) if colour else (arr, False)
     arr = _chw(arr, path)
     if shape is not None and tuple(arr.shape[-2:]) != tuple(shape):
         raise InputError(f"{path}: image of {arr.shape[-2]}x{arr.shape[-1]} pixels (H x W); expected {shape[0]}x{shape[1]} like the other images")
+    return arr, grey
+
+def read_image(path, # PNG, TIFF or JPEG file with 8- or 16-bit pixels
+               shape:tuple=None, # expected (H, W); None accepts any size
+               rgb:bool=False, # an RGB image as 3 channels (False: one grey channel if R = G = B, else refused)
+              ) -> np.ndarray:
+    "The image at `path` as a `C x H x W` uint8 or uint16 array"
+    arr, grey = _read_image(path, shape, rgb)
+    if grey: warnings.warn(f"{path}: 1 image(s) are RGB with equal colour channels: read as one grey channel",
+                           InputWarning)
     return arr
 
 # %% ../../nbs/01_data.screen.ipynb #ed5f35ff
@@ -371,7 +411,7 @@ def _xy_col(cols, axis):
 
 def read_objects(path, # CSV of object centres in pixels
                 ) -> np.ndarray:
-    "Object centres in `path` as an `N x 2` float array (x, y)"
+    "Object centres in `path` as an `N x 2` float array (x, y), sorted by y then x"
     path = Path(path)
     if not path.is_file(): raise InputError(f"{path}: objects CSV not found")
     try: df = pd.read_csv(path)
@@ -384,14 +424,16 @@ def read_objects(path, # CSV of object centres in pixels
     if bad.any():
         raise InputError(f"{path}: {bad.sum()} object(s) with an empty or non-numeric {xc[0]} or {yc[0]} ({_rows(df, bad, True)}); "
                          "expected pixel positions")
-    return xy.to_numpy(np.float64)
+    xy = xy.to_numpy(np.float64)
+    return xy[np.lexsort((xy[:, 0], xy[:, 1]))]
 
 # %% ../../nbs/01_data.screen.ipynb #38650ad1
 def cache_dir() -> Path:
     "Folder for cached screens: `$CELLREP_CACHE`, else `~/.cache/cellrep`"
     return Path(os.environ.get('CELLREP_CACHE') or Path.home()/'.cache'/'cellrep').expanduser()
 
-CROPS_VERSION = 2  # the crop builder's version: bump it when the same files and parameters would give other crops
+CROPS_VERSION = 3  # the crop builder's version: bump it when the same files and parameters would give other crops
+# 3: rows in canonical order, objects sorted by position, RGB images of equal colours as one grey channel
 
 def _files(index:pd.DataFrame, channels, crops:str) -> list:
     "The files the crops are read from: the images of `channels` and, for object crops, the objects CSVs"
@@ -437,15 +479,16 @@ def _check_paths(paths, channels, rows):
         r = rows.iloc[0]
         raise InputError(f"image of plate {r.plate}, well {r.well}, site {r.site}: no file for channel(s) {empty} (empty path_ cell); select images that have them")
 
-def _read_channels(paths, channels, shape, names, depth):
-    "The channels of one image stacked as `depth` integers (8-bit values x 257 for 16 bits), with their names"
-    imgs = [read_image(p, shape) for p in paths]
+def _read_channels(paths, channels, shape, names, depth, rgb=False):
+    "The channels of one image stacked as `depth` integers (8-bit values x 257 for 16 bits), names, grey RGB files"
+    read = [_read_image(p, shape, rgb) for p in paths]
+    imgs, grey = [a for a, _ in read], [p for p, (_, g) in zip(paths, read) if g]
     wide = [p for p, a in zip(paths, imgs) if a.dtype.itemsize > np.dtype(depth).itemsize]
     if wide: raise InputError(f"{wide[0]}: a 16-bit image whose header said 8 bits (changed while reading?)")
     imgs = [a.astype(depth)*257 if a.dtype != depth else a for a in imgs]  # v/255 == 257 v/65535: the same value, exactly
     got = [c if len(a) == 1 else f'{c}_{j}' for c, a in zip(channels, imgs) for j in range(len(a))]
     if names is not None and got != names: raise InputError(f"{paths}: channels {got}; expected {names} like the other images")
-    return np.concatenate(imgs), got
+    return np.concatenate(imgs), got, grey
 
 def _check_size(img, path, size, grid):
     "Refuse an image too small for the crops asked"
@@ -467,10 +510,11 @@ def screen_from_index(index, # DataFrame from `read_index`, or an index file to 
                       pct=(0.1, 99.9), # percentiles for 'image' and 'plate' scaling
                       dtype=None, # 'uint8' or 'uint16' crops; None: uint16 when any image is 16-bit, else uint8
                       skip_bad:bool=False, # skip unreadable or mis-sized images with a warning instead of raising
+                      rgb:bool=False, # RGB images as 3 channels (False: one grey channel if R = G = B, else refused)
                       cache=True, # True: cache under `cache_dir()`; a folder: cache there; False: no cache
                      ) -> Screen:
     "Cut the images of an index into crops with one metadata row per crop; `info['fingerprint']` identifies them"
-    if not isinstance(index, pd.DataFrame): index = read_index(index)
+    index = canonical_order(index) if isinstance(index, pd.DataFrame) else read_index(index)  # one order of the rows
     channels = list(channels or index_channels(index))
     unknown = [c for c in channels if f'path_{c}' not in index.columns]
     if unknown: raise InputError(f"channels {unknown}: the index has no path_ column for them; it has {index_channels(index)}")
@@ -482,7 +526,7 @@ def screen_from_index(index, # DataFrame from `read_index`, or an index file to 
     if dtype is not None and str(dtype) not in ('uint8', 'uint16'):
         raise InputError(f"dtype={dtype!r}: expected 'uint8', 'uint16' or None")
     params = dict(channels=channels, crops=crops, size=size, grid=grid if crops == 'grid' else None, scaling=scaling,
-                  pct=list(pct), dtype=dtype, skip_bad=skip_bad, version=CROPS_VERSION)
+                  pct=list(pct), dtype=dtype, skip_bad=skip_bad, rgb=rgb, version=CROPS_VERSION)
     fingerprint = index_fingerprint(index, _files(index, channels, crops), params)
     folder = None
     if cache is not False:
@@ -490,7 +534,7 @@ def screen_from_index(index, # DataFrame from `read_index`, or an index file to 
         if (folder/'info.json').exists():
             screen = Screen.load(folder); screen.info['cache'] = str(folder)
             return screen
-    screen = _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad)
+    screen = _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb)
     screen.info.update(params=params, fingerprint=fingerprint)
     if folder is not None: screen.save(folder); screen.info['cache'] = str(folder)
     return screen
@@ -520,21 +564,22 @@ def _warn_objects(objs:pd.DataFrame, size:int):
         warnings.warn(f"{len(none)} image(s) gave no crop: none of their {none.n.sum()} object(s) lies at least {size//2} px inside "
                       f"the image (a {size}x{size} crop around it would leave the image), e.g. {e.path} ({e.n} object(s))", InputWarning)
 
-def _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad):
+def _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb=False):
     "Read every image of `index`, scale it and cut its crops: the parts of a `Screen`"
-    parts, metas, plates, hists, skipped, objs, shape, names = [], [], [], {}, [], [], None, None
+    parts, metas, plates, hists, skipped, objs, greys, shape, names = [], [], [], {}, [], [], [], None, None
     drop = [c for c in index.columns if c.startswith('path_') or c in ('objects_csv', 'x', 'y')]
     depth, bit_depths = _depth(index, channels, scaling)
     store = np.dtype(dtype) if dtype else depth
     for i, rows, paths, xy in _images(index, channels):
         _check_paths(paths, channels, rows)
         try:
-            img, names = _read_channels(paths, channels, shape, names, depth)
+            img, names, grey = _read_channels(paths, channels, shape, names, depth, rgb)
             _check_size(img, paths[0], size, grid if crops == 'grid' else None)
             if xy is None and crops == 'objects': xy = read_objects(rows['objects_csv'].iloc[0])
         except InputError as e:
             if not skip_bad: raise
             skipped.append(str(e)); continue
+        greys += grey
         shape = img.shape[-2:]
         if crops == 'grid': cr, centres = grid_crops(img, size, grid); meta = rows.iloc[[0]*len(cr)]
         else:
@@ -550,6 +595,8 @@ def _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_
         metas.append(meta.drop(columns=drop).assign(image_id=i, x=centres[:, 0], y=centres[:, 1]))
     objs = pd.DataFrame(objs, columns=['path', 'h', 'w', 'n', 'kept', 'outside'])
     if skipped: warnings.warn(f"skipped {len(skipped)} unreadable image(s), e.g. {skipped[0]}")
+    if greys: warnings.warn(f"{len(greys)} image(s) are RGB with equal colour channels, e.g. {greys[0]}: "
+                            "read as one grey channel", InputWarning)
     if not parts or not sum(map(len, parts)):
         found = f", with {objs.n.sum()} object(s), none at least {size//2} px inside its image" if crops == 'objects' else ''
         raise InputError(f"no {size}x{size} crops: {len(parts)} image(s) read{found}, {len(skipped)} skipped"
@@ -564,6 +611,7 @@ def _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_
     meta = pd.concat(metas, ignore_index=True)
     info = dict(n_images=int(meta.image_id.nunique()), skipped=skipped, bit_depths=bit_depths)
     if crops == 'objects': info.update(n_objects=int(objs.n.sum()), n_objects_cropped=int(objs.kept.sum()))
+    if greys: info['grey_rgb'] = len(greys)
     return Screen(torch.from_numpy(raw), meta, names, info)
 
 # %% ../../nbs/01_data.screen.ipynb #1089cfb3

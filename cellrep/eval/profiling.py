@@ -18,8 +18,8 @@ from .stats import weighted_mean
 
 # %% auto #0
 __all__ = ['NORMALIZE_METHODS', 'WELL_KEYS', 'normalize_features', 'normalization_groups', 'well_profiles', 'retrieval_test',
-           'retrieval', 'treatment_map', 'mechanism_margins', 'mechanism_map', 'profiling_scores',
-           'profiling_replicates']
+           'retrieval', 'treatment_map', 'mechanism_margins', 'mechanism_map', 'mechanism_retrieval',
+           'profiling_scores', 'profiling_replicates']
 
 # %% ../../nbs/05c_eval.profiling.ipynb #4c4faf39
 NORMALIZE_METHODS = ('mad_robustize', 'standardize', 'robustize', 'spherize')
@@ -291,6 +291,72 @@ def mechanism_map(reps:Representations, # crop-level features with metadata
     return res[['cell_line', mechanism, 'mAP', 'p_value', 'corrected_p_value', 'retrieved']].sort_values(
         ['cell_line', mechanism], ignore_index=True)
 
+# %% ../../nbs/05c_eval.profiling.ipynb #c8e874d3
+def _compound_profiles(reps, by, control, mechanism, how, center):
+    "Per cell line, the `how` of each treated compound's centred well profiles: metadata, X and notes"
+    prof = well_profiles(reps, how)
+    if mechanism not in prof.meta.columns:
+        raise InputError(f"mechanism_retrieval: metadata lacks column {mechanism!r} (constant within wells)")
+    _check_design(prof.meta, by, control)
+    X = _centre(prof, by, control, center)
+    keep = (prof.meta[by] != control).to_numpy()
+    m = prof.meta.loc[keep, ['cell_line', by, mechanism]].reset_index(drop=True)
+    keys = [m.cell_line.astype(str).to_numpy(), m[by].astype(str).to_numpy()]
+    moa = m[mechanism].groupby(keys, sort=True)
+    mixed = moa.nunique(dropna=False)
+    if (mixed > 1).any():
+        bad = ', '.join(f"{t} in {cl}" for cl, t in mixed.index[mixed > 1][:6])
+        raise InputError(f"mechanism_retrieval: compound(s) with more than one {mechanism!r}: {bad}")
+    meta = moa.first().rename_axis(['cell_line', by]).rename(mechanism).reset_index()
+    P = pd.DataFrame(X[keep]).groupby(keys, sort=True).agg(how).to_numpy(np.float32)
+    ok = meta[mechanism].notna().to_numpy()
+    gone = ', '.join(f"{t} in {cl}" for cl, t in meta.loc[~ok, ['cell_line', by]].to_numpy()[:6])
+    notes = [f"mechanism_retrieval: {(~ok).sum()} compound(s) without a {mechanism!r} left out ({gone})"] if gone else []
+    return meta[ok].astype(str).reset_index(drop=True), P[ok], notes
+
+# %% ../../nbs/05c_eval.profiling.ipynb #3cb26667
+def _chance_ap(n:int, # candidates of a query
+               k:int, # positives among them
+              ) -> float:
+    "Expected average precision of `k` positives among `n` candidates under a uniformly random ranking"
+    if not 1 <= k <= n: raise InputError(f"chance AP: {k} positive(s) among {n} candidate(s)")
+    if n == 1: return 1.
+    return ((n - k)*(1/np.arange(1, n + 1)).sum() + n*(k - 1))/(n*(n - 1))
+
+# %% ../../nbs/05c_eval.profiling.ipynb #fcc0ecef
+def mechanism_retrieval(reps:Representations, # crop-level features with metadata
+                        by:str='compound', # the column naming compounds
+                        control:str='DMSO', # the value of `by` that marks controls (left out)
+                        mechanism:str='mechanism', # the column naming mechanisms
+                        how:str='median', # crops into wells and wells into compounds: 'median' or 'mean'
+                        center:str|None='cell_line', # centring of well profiles on controls, as in `retrieval`
+                       ) -> AttrDict:
+    "Compound-level mechanism mAP and NSC accuracy per cell line, with chance levels: `scores`, `table`, `notes`"
+    meta, X, notes = _compound_profiles(reps, by, control, mechanism, how, center)
+    size = meta.groupby(['cell_line', mechanism])[by].transform('size').to_numpy()
+    if not (size > 1).any():
+        raise InputError(f"mechanism_retrieval: no {mechanism!r} has two or more compounds in a cell line")
+    ap = average_precision(meta, X, pos_sameby=['cell_line', mechanism], pos_diffby=[by], neg_sameby=['cell_line'],
+                           neg_diffby=[mechanism], distance='cosine', progress_bar=False).average_precision.to_numpy()
+    rows, moa, names = [], meta[mechanism].to_numpy(), meta[by].to_numpy()
+    for cl, ix in meta.groupby('cell_line', sort=True).indices.items():
+        S = _cosine(X[ix]); np.fill_diagonal(S, -np.inf)
+        q = [j for j in range(len(ix)) if size[ix[j]] > 1]
+        if not q: notes.append(f"mechanism_retrieval: cell line {cl} has no {mechanism!r} with two or more compounds: "
+                               "no scores")
+        for j in q:
+            i, nn, k, n = ix[j], ix[int(np.argmax(S[j]))], size[ix[j]] - 1, len(ix) - 1
+            rows.append({'cell_line': cl, by: names[i], mechanism: moa[i], 'n_positives': k, 'n_candidates': n,
+                         'ap': ap[i], 'nearest': names[nn], 'correct': moa[nn] == moa[i],
+                         'ap_chance': _chance_ap(n, k), 'nsc_chance': k/n})
+    t = pd.DataFrame(rows)
+    wide = t.groupby('cell_line', sort=True).agg(
+        mechanism_mAP=('ap', 'mean'), mechanism_mAP_chance=('ap_chance', 'mean'),
+        nsc_accuracy=('correct', 'mean'), nsc_chance=('nsc_chance', 'mean'))
+    scores = wide.reset_index().melt('cell_line', var_name='metric', value_name='value').assign(task='profiling')
+    return AttrDict(scores=scores[['task', 'cell_line', 'metric', 'value']].astype({'value': float}),
+                    table=t.drop(columns=['ap_chance', 'nsc_chance']), notes=notes)
+
 # %% ../../nbs/05c_eval.profiling.ipynb #67707c29
 def profiling_scores(reps:Representations, # crop-level features with metadata
                      by:str='compound', # the column naming treatments
@@ -298,24 +364,33 @@ def profiling_scores(reps:Representations, # crop-level features with metadata
                      mechanism:str='mechanism', # column of known mechanisms; its metrics are skipped when absent
                      null_size:int=10_000, # permutations of the null distributions
                      seed:int=0, # seed of the null distributions
-                     **kwargs, # passed to `retrieval`
+                     **kwargs, # passed to `retrieval` (`how` and `center` to `mechanism_retrieval` too)
                     ) -> AttrDict:
-    "Tidy `scores` (task, cell_line, metric, value): fraction retrieved, mean mAP, mechanism agreement; `retrieval`; `notes`"
+    "Tidy `scores` (task, cell_line, compound, metric, value) per cell line and compound; `retrieval`; `notes`"
     ret = retrieval(reps, by, control, null_size=null_size, seed=seed, **kwargs)
     tm, notes = ret.table, list(ret.notes)
-    per = [tm.groupby('cell_line').retrieved.mean().rename('fraction_retrieved'), tm.groupby('cell_line').mAP.mean().rename('mean_mAP')]
+    per = [tm.groupby('cell_line').retrieved.mean().rename('fraction_retrieved'),
+           tm.groupby('cell_line').mAP.mean().rename('mean_mAP')]
     if mechanism in reps.meta.columns:
-        mk = {k: kwargs[k] for k in ('how', 'center', 'distance', 'threshold') if k in kwargs}
+        mk = {k: kwargs[k] for k in ('how', 'center') if k in kwargs}
         try:
-            mech = mechanism_map(reps, by, control, mechanism, null_size=null_size, seed=seed, **mk)
+            mr = mechanism_retrieval(reps, by, control, mechanism, **mk)
             mm = mechanism_margins(reps, by, control, mechanism, how=kwargs.get('how', 'median'))
-            per += [mech.groupby('cell_line').mAP.mean().rename('mechanism_mAP'),
+            per += [mr.scores.pivot(index='cell_line', columns='metric', values='value')[
+                        ['mechanism_mAP', 'mechanism_mAP_chance', 'nsc_accuracy', 'nsc_chance']],
                     mm.groupby('cell_line').closer.mean().rename('fraction_pairs_closer'),
                     mm.groupby('cell_line').margin.mean().rename('mean_pair_margin')]
+            notes += mr.notes
         except InputError as e: notes.append(f"profiling: mechanism metrics skipped ({e})")
-    wide = pd.concat(per, axis=1)
-    tidy = wide.rename_axis('cell_line').reset_index().melt('cell_line', var_name='metric', value_name='value')
-    return AttrDict(scores=tidy.assign(task='profiling')[['task', 'cell_line', 'metric', 'value']].astype({'value': float}),
+    wide = pd.concat(per, axis=1).rename_axis('cell_line').reset_index()
+    summary = wide.melt('cell_line', var_name='metric', value_name='value').assign(compound='all')
+    order = {m: i for i, m in enumerate(['mAP', 'p_value', 'corrected_p_value', 'retrieved'])}
+    per_cpd = (tm.assign(compound=tm[by].astype(str), retrieved=tm.retrieved.astype(float))
+               .melt(['cell_line', 'compound'], list(order), var_name='metric', value_name='value')
+               .sort_values(['cell_line', 'compound', 'metric'],
+                            key=lambda s: s.map(order) if s.name == 'metric' else s))
+    scores = pd.concat([summary, per_cpd], ignore_index=True).assign(task='profiling')
+    return AttrDict(scores=scores[['task', 'cell_line', 'compound', 'metric', 'value']].astype({'value': float}),
                     retrieval=ret, notes=notes)
 
 # %% ../../nbs/05c_eval.profiling.ipynb #72bebb76
@@ -323,10 +398,11 @@ def profiling_replicates(ap:pd.DataFrame, # per query well: `cell_line`, the tre
                          w, # R x len(ap) weights of the query wells
                          by:str='compound', # the column naming treatments
                         ) -> dict:
-    "Mean mAP per cell line under every row of weights: {(cell_line, 'mean_mAP'): R-vector}"
-    w = np.atleast_2d(np.asarray(w, np.float64))
+    "Under every row of weights: {(cell_line, 'all', 'mean_mAP'): R-vector, (cell_line, compound, 'mAP'): R-vector}"
+    w, ap = np.atleast_2d(np.asarray(w, np.float64)), ap.reset_index(drop=True)
     out = {}
     for cl, d in ap.groupby('cell_line', sort=True):
-        maps = [weighted_mean(g.average_precision.to_numpy(), w[:, g.index]) for _, g in d.groupby(by, sort=True)]
-        out[(cl, 'mean_mAP')] = np.mean(maps, axis=0)
+        maps = {t: weighted_mean(g.average_precision.to_numpy(), w[:, g.index]) for t, g in d.groupby(by, sort=True)}
+        out[(cl, 'all', 'mean_mAP')] = np.mean(list(maps.values()), axis=0)
+        out.update({(cl, t, 'mAP'): m for t, m in maps.items()})
     return out
