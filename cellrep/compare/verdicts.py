@@ -1,4 +1,4 @@
-"""From every setup's seeds and bootstrap replicates to what a report may claim: each score with its 95% interval and what it rests on, every setup against the untrained reference and against the top setup with Holm-corrected p-values, the best setups (the top one and every one not significantly worse), and, on a screen with a known truth, whether the planted biology was found.
+"""From every setup's seeds and bootstrap replicates to what a report may claim: each score with its 95% interval and what it rests on, which compounds each setup detects, every setup against the untrained reference and against the top setup with Holm-corrected p-values, the best setups (the top one and every one not significantly worse), and, on a screen with a known truth, whether the planted biology was found.
 
 Docs: https://cellrep.github.io/cellrep/compare.verdicts.html.md"""
 
@@ -16,42 +16,58 @@ from .evaluate import TASKS, SUMMARY, headline, read_scores, read_replicates
 from .train import setup_dir
 
 # %% auto #0
-__all__ = ['BOUNDS', 'REFERENCE_ROWS', 'collect', 'verdict_table', 'is_reference', 'comparisons', 'best_setups', 'fmt',
-           'fmt_diff', 'negative_control', 'truth_checks']
+__all__ = ['NOT_SUMMARISED', 'BOUNDS', 'REFERENCE_ROWS', 'collect', 'verdict_table', 'is_reference', 'comparisons', 'best_setups',
+           'detections', 'undetected', 'fmt', 'fmt_diff', 'negative_control', 'truth_checks']
 
 # %% ../../nbs/06d_compare.verdicts.ipynb #d12000c8
+NOT_SUMMARISED = ('p_value', 'corrected_p_value')
+
+def _by_cell_line(folder, sc):
+    "{(cell_line, compound): R-vector} of a seed's per-compound ROC AUC (the scores alone where no replicates exist)"
+    path = folder/'replicates_classification.parquet'
+    if path.exists():
+        f = pd.read_parquet(path)
+        return {tuple(c.rsplit('|', 1)[0].split('|', 1)): f[c].to_numpy() for c in f.columns
+                if c.endswith('|roc_auc') and c.split('|', 1)[1].rsplit('|', 1)[0] not in ('all', 'mean')}
+    rows = sc[(sc.metric == 'roc_auc') & ~sc.compound.isin(['all', 'mean'])]
+    return {(r.cell_line, r.compound): np.array([r.value]) for r in rows.itertuples()}
+
+def _stack(per_seed):
+    "Seeds x replicates, or the estimates alone when the seeds' replicate counts differ"
+    return {k: np.stack(v) if len({len(x) for x in v}) == 1 else np.stack([x[:1] for x in v]) for k, v in per_seed.items()}
+
 def collect(out, # the report folder
             rows, # (learner, setting) of every row
             seeds, # the seeds
            ) -> dict:
-    "{(learner, setting, task): {'replicates': {metric: n_seeds x (R+1)}, 'n_cell_lines': {metric: n}, 'seeds': [...]}}"
+    "{(learner, setting, task): {'replicates': {(compound, metric): n_seeds x (R+1)}, 'n_cell_lines', 'seeds', 'by_cell_line'}}"
     res = {}
     for learner, setting in rows:
         for task in TASKS:
-            per_seed, n_cl, done = {}, {}, []
+            per_seed, n_cl, done, lines = {}, {}, [], {}
             for s in seeds:
                 folder = setup_dir(out, learner, setting, s)
                 if not (folder/f'scores_{task}.csv').exists(): continue
                 sc = read_scores(folder/f'scores_{task}.csv')
-                sc = sc[~sc.metric.isin(['skipped', 'failed'])]
+                sc = sc[~sc.metric.isin(['skipped', 'failed', *NOT_SUMMARISED])]
                 if not len(sc): continue
                 rep = read_replicates(folder, task)
-                summ = sc.groupby('metric').value.agg(SUMMARY[task])
-                for m, v in summ.items():
-                    col = rep[m].to_numpy() if rep is not None and m in rep.columns else np.array([v])
-                    per_seed.setdefault(m, []).append(col)
-                    n_cl[m] = min(n_cl.get(m, np.inf), int(sc[sc.metric == m].value.notna().sum()))
+                for k, v in sc.groupby(['compound', 'metric']).value.agg(SUMMARY[task]).items():
+                    per_seed.setdefault(k, []).append(rep[k].to_numpy() if rep is not None and k in rep.columns else np.array([v]))
+                    n = int(sc[(sc.compound == k[0]) & (sc.metric == k[1])].value.notna().sum())
+                    n_cl[k] = min(n_cl.get(k, n), n)
+                if task == 'classification':
+                    for k, v in _by_cell_line(folder, sc).items(): lines.setdefault(k, []).append(v)
                 done.append(s)
-            if not per_seed: continue
-            reps = {m: np.stack(v) if len({len(x) for x in v}) == 1 else np.stack([x[:1] for x in v]) for m, v in per_seed.items()}
-            res[(learner, setting, task)] = dict(replicates=reps, n_cell_lines=n_cl, seeds=done)
+            if per_seed: res[(learner, setting, task)] = dict(replicates=_stack(per_seed), n_cell_lines=n_cl, seeds=done, by_cell_line=_stack(lines))
     return res
 
 # %% ../../nbs/06d_compare.verdicts.ipynb #f4579f08
 BOUNDS = {'roc_auc': (0, 1), 'accuracy': (0, 1), 'precision': (0, 1), 'recall': (0, 1), 'd': (-np.inf, 1),
           'silhouette': (-1, 1), 'ari_mechanism': (-1, 1), 'pct_not_noise': (0, 100), 'n_clusters': (0, np.inf),
           'inv_davies_bouldin': (0, np.inf), 'davies_bouldin': (0, np.inf), 'mean_mAP': (0, 1), 'fraction_retrieved': (0, 1),
-          'mechanism_mAP': (0, 1), 'fraction_pairs_closer': (0, 1), 'mean_pair_margin': (-np.inf, 1)}
+          'mechanism_mAP': (0, 1), 'fraction_pairs_closer': (0, 1), 'mean_pair_margin': (-np.inf, 1), 'mAP': (0, 1),
+          'retrieved': (0, 1), 'mechanism_mAP_chance': (0, 1), 'nsc_accuracy': (0, 1), 'nsc_chance': (0, 1)}
 
 def _wells_only(r, per_seed_split): "The replicates of the well bootstrap alone (the first seed's) where the split changes with the seed"; return r[:, :1] if per_seed_split else r
 
@@ -63,10 +79,11 @@ def verdict_table(collected:dict, # from `collect`
     "Estimate, standard error and 95% interval of every metric of every row, with what it rests on"
     out = []
     for (learner, setting, task), c in collected.items():
-        for m, r in c['replicates'].items():
+        for (cpd, m), r in c['replicates'].items():
             ci = interval(_wells_only(r, per_seed_split), df_wells, bounds=BOUNDS.get(m))
-            out.append(dict(learner=learner, setting=setting, task=task, metric=m, **{k: ci[k] for k in ('estimate', 'lo', 'hi', 'se', 'df')},
-                            se_wells=ci['se_wells'], se_seeds=ci['se_seeds'], n_seeds=ci['n_seeds'], n_cell_lines=c['n_cell_lines'][m],
+            out.append(dict(learner=learner, setting=setting, task=task, compound=cpd, metric=m,
+                            **{k: ci[k] for k in ('estimate', 'lo', 'hi', 'se', 'df')}, se_wells=ci['se_wells'],
+                            se_seeds=ci['se_seeds'], n_seeds=ci['n_seeds'], n_cell_lines=c['n_cell_lines'][(cpd, m)],
                             n_wells=n_wells, wells_resampled=r.shape[1] > 1 and not per_seed_split))
     return pd.DataFrame(out)
 
@@ -85,8 +102,10 @@ def comparisons(collected:dict, # from `collect`
     for task in TASKS:
         rows = {(l, s): c for (l, s, t), c in collected.items() if t == task}
         if not rows: continue
-        metric = headline(task, set().union(*[c['replicates'] for c in rows.values()]))
-        rows = {k: _wells_only(c['replicates'][metric], per_seed_split) for k, c in rows.items() if metric in c['replicates']}
+        key = headline(task, {m for c in rows.values() for _, m in c['replicates']})
+        rows = {k: _wells_only(c['replicates'][key], per_seed_split) for k, c in rows.items() if key in c['replicates']}
+        if not rows: continue
+        cpd, metric = key
         trained = {k: r for k, r in rows.items() if not is_reference(k[0])}
         est = {k: np.nanmean(r[:, 0]) for k, r in rows.items()}
         families = []
@@ -101,7 +120,7 @@ def comparisons(collected:dict, # from `collect`
             part = []
             for k in others:
                 dd = difference(rows[k], rows[base], df_wells)
-                part.append(dict(task=task, metric=metric, family=family, learner=k[0], setting=k[1], versus=f"{base[0]} / {base[1]}",
+                part.append(dict(task=task, compound=cpd, metric=metric, family=family, learner=k[0], setting=k[1], versus=f"{base[0]} / {base[1]}",
                                  difference=dd['estimate'], lo=dd['lo'], hi=dd['hi'], p_value=dd['p_value']))
             if not part: continue
             if family != 'vs top': adj = holm([p['p_value'] for p in part])
@@ -126,19 +145,45 @@ def best_setups(table:pd.DataFrame, # from `verdict_table`
         c = comps[comps.task == task] if len(comps) else comps
         top = c[c.family == 'vs top']
         if not len(top): continue
-        metric = top.metric.iloc[0]
+        metric, cpd = top.metric.iloc[0], top.compound.iloc[0]
         tl, ts = top.versus.iloc[0].split(' / ')
-        row = table[(table.learner == tl) & (table.setting == ts) & (table.task == task) & (table.metric == metric)].iloc[0]
+        row = table[(table.learner == tl) & (table.setting == ts) & (table.task == task) & (table.compound == cpd) & (table.metric == metric)].iloc[0]
         tied = top[(top.verdict == 'not different') & ~top.learner.map(is_reference)]
         refs_tied = top[(top.verdict != 'worse') & top.learner.map(is_reference)]
         vu = c[(c.family == 'vs untrained') & ~c.learner.map(is_reference)]
         beats = vu[vu.verdict == 'better']
         said = (f"{len(beats)} of {len(vu)} trained setups beat the untrained backbone" if len(beats) else
                 f"no trained setup beats the untrained backbone ({len(vu)} compared)") if len(vu) else "no untrained reference"
-        out.append(dict(task=task, metric=metric, top=f"{tl} / {ts}", estimate=row.estimate, lo=row.lo, hi=row.hi,
+        out.append(dict(task=task, metric=metric if cpd == 'all' else f"{metric} ({cpd} over compounds)", top=f"{tl} / {ts}", estimate=row.estimate, lo=row.lo, hi=row.hi,
                         tied=', '.join(f"{r.learner} / {r.setting}" for r in tied.itertuples()) or '-',
                         references_not_worse=', '.join(refs_tied.learner) or '-', against_untrained=said))
     return pd.DataFrame(out)
+
+# %% ../../nbs/06d_compare.verdicts.ipynb #67b94a08
+def detections(collected:dict, # from `collect`
+               df_wells:float=np.inf, # degrees of freedom of the well part
+               per_seed_split:bool=False, # the split was redrawn per seed
+               alpha:float=0.05, # the level of a call
+              ) -> pd.DataFrame:
+    "Per row, cell line and compound: ROC AUC with its interval, p-value of AUC = 0.5, Holm over the row's compounds, detected"
+    out = []
+    for (learner, setting, task), c in collected.items():
+        if task != 'classification' or not c.get('by_cell_line'): continue
+        part = []
+        for (cl, cpd), r in sorted(c['by_cell_line'].items()):
+            ci = interval(_wells_only(r, per_seed_split), df_wells, bounds=(0, 1))
+            t = (ci['estimate'] - 0.5)/ci['se'] if ci['se'] > 0 else np.sign(ci['estimate'] - 0.5)*np.inf
+            part.append(dict(learner=learner, setting=setting, cell_line=cl, compound=cpd, estimate=ci['estimate'], lo=ci['lo'],
+                             hi=ci['hi'], n_seeds=ci['n_seeds'], p_value=float(2*sst.t.sf(abs(t), ci['df']))))
+        for p, a in zip(part, holm([p['p_value'] for p in part])): p.update(p_holm=a, detected=bool(a < alpha and p['estimate'] > 0.5))
+        out += part
+    return pd.DataFrame(out)
+
+def undetected(det:pd.DataFrame) -> list:
+    "(cell_line, compound) that no row detects"
+    if not len(det): return []
+    d = det.groupby(['cell_line', 'compound']).detected.any()
+    return list(d.index[~d])
 
 # %% ../../nbs/06d_compare.verdicts.ipynb #4e258e7b
 def fmt(est, lo=np.nan, hi=np.nan, digits:int=3, mark:str='') -> str:
@@ -182,7 +227,7 @@ def truth_checks(out, # the report folder
              (f"best difference {fmt_diff(c.loc[c.difference.idxmax()])}" if len(c) else 'not evaluated')
         return len(b) > 0, ev
     ok, ev = better('classification')
-    rows.append(dict(finding='a trained setup beats the untrained backbone on drug-vs-control ROC AUC', holds=ok, evidence=ev))
+    rows.append(dict(finding='a trained setup beats the untrained backbone on drug-vs-control ROC AUC (mean over compounds)', holds=ok, evidence=ev))
     top = best[best.task == 'distance']
     if len(top):
         t = top.iloc[0]
@@ -199,9 +244,9 @@ def truth_checks(out, # the report folder
         rows.append(dict(finding=f"the ineffective drug ({', '.join(inert)}) is not called active by the top profiling setup "
                                  "more often than the 5% false positives of its tests",
                          holds=bool(nc.n) and nc.p >= 0.05, evidence=f"{l} / {s}: {nc.evidence}"))
-    tr = table[(table.learner == 'trivial') & (table.metric == 'roc_auc')]
+    tr = table[(table.learner == 'trivial') & (table.metric == 'roc_auc') & (table.compound == 'mean')]
     if len(tr):
         t = tr.iloc[0]
-        rows.append(dict(finding='trivial features (intensity, cell count) stay near chance on drug-vs-control (|AUC - 0.5| < 0.06)',
+        rows.append(dict(finding='trivial features (intensity, cell count) stay near chance on drug-vs-control (mean over compounds, |AUC - 0.5| < 0.06)',
                          holds=bool(abs(t.estimate - 0.5) < 0.06), evidence=f"ROC AUC {fmt(t.estimate, t.lo, t.hi)}"))
     return pd.DataFrame(rows)
