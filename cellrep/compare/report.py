@@ -1,4 +1,4 @@
-"""A report folder a reader can trust: verdicts with intervals first, then every number with what it rests on, the paper's tables and figures (only of setups that ran), definitions of every metric, where the time went, and what failed or was skipped.
+"""A report folder a reader can trust: verdicts with intervals first, which compounds each representation detects, then every number with what it rests on, the paper's tables and figures (only of setups that ran), definitions of every metric, where the time went, and what failed or was skipped.
 
 Docs: https://cellrep.github.io/cellrep/compare.report.html.md"""
 
@@ -14,12 +14,12 @@ from ..eval.cluster import cluster_grid, plot_clusters
 from ..learners import plot_records
 from .train import setup_dir, save_figure
 from .evaluate import TASKS, read_scores
-from .verdicts import is_reference, fmt
+from .verdicts import is_reference, fmt, undetected
 
 # %% auto #0
-__all__ = ['METRICS', 'DEFINITIONS', 'write_text', 'markdown_table', 'frame_markdown', 'task_table', 'time_frame', 'time_text',
-           'plot_forest', 'plot_per_cell_line', 'plot_distance_samples', 'plot_cluster_intervals', 'plot_best_umap',
-           'time_budget', 'write_report']
+__all__ = ['METRICS', 'DEFINITIONS', 'write_text', 'markdown_table', 'frame_markdown', 'task_table', 'compound_table',
+           'time_frame', 'time_text', 'plot_forest', 'plot_per_cell_line', 'plot_distance_samples',
+           'plot_cluster_intervals', 'plot_best_umap', 'time_budget', 'write_report']
 
 # %% ../../nbs/06e_compare.report.ipynb #ed76159f
 def write_text(path, text:str):
@@ -49,9 +49,10 @@ def frame_markdown(df:pd.DataFrame, # any frame
 
 # %% ../../nbs/06e_compare.report.ipynb #9ae31713
 METRICS = {'distance': ['d', 'D_pair', 'D_S1_C', 'D_S2_C'],
-           'classification': ['roc_auc', 'accuracy', 'precision', 'recall'],
+           'classification': ['roc_auc', 'roc_auc (pooled)', 'accuracy', 'precision', 'recall'],
            'clustering': ['ari_mechanism', 'silhouette', 'n_clusters', 'pct_not_noise', 'inv_davies_bouldin'],
-           'profiling': ['mean_mAP', 'fraction_retrieved', 'mechanism_mAP', 'fraction_pairs_closer', 'mean_pair_margin']}
+           'profiling': ['mean_mAP', 'fraction_retrieved', 'mechanism_mAP', 'mechanism_mAP_chance', 'nsc_accuracy', 'nsc_chance',
+                         'fraction_pairs_closer', 'mean_pair_margin']}
 
 def _row_order(table):
     "The table's setups in order, the references last"
@@ -64,6 +65,10 @@ def task_table(table:pd.DataFrame, # from `verdict_table`
               ) -> pd.DataFrame:
     "Table 2 of one task as text: setups x metrics, 'estimate [lo, hi]', and n seeds / cell lines / wells"
     t = table[table.task == task]
+    if task == 'classification':  # the means over compounds, and the pooled ROC AUC beside them
+        pooled = t[(t.compound == 'all') & (t.metric == 'roc_auc')].assign(metric='roc_auc (pooled)')
+        t = pd.concat([t[t.compound == 'mean'], pooled])
+    else: t = t[t.compound == 'all']
     metrics = [m for m in METRICS[task] if m in set(t.metric)] + sorted(set(t.metric) - set(METRICS[task]))
     rows = []
     for l, s in _row_order(t):
@@ -76,6 +81,31 @@ def task_table(table:pd.DataFrame, # from `verdict_table`
             else: r[m] = '-'
         first = part.iloc[0]
         r.update(seeds=int(first.n_seeds), cell_lines=int(part.n_cell_lines.min()), test_wells=first.n_wells if pd.notna(first.n_wells) else '-')
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+# %% ../../nbs/06e_compare.report.ipynb #529338cf
+def _compound_col(cl, cpd, n_lines): "Column title of a compound"; return cpd if n_lines == 1 else f"{cpd} ({cl})"
+
+def compound_table(det:pd.DataFrame, # from `detections`
+                   table:pd.DataFrame=None, # from `verdict_table`: adds the profiling mAP and retrieval per compound
+                   digits:int=3, # decimals
+                  ) -> pd.DataFrame:
+    "Per setup and compound: ROC AUC [interval] (detected), and the compound's mAP and seeds retrieving it"
+    n_lines = det.cell_line.nunique()
+    rows = []
+    for l, s in _row_order(det):
+        d = det[(det.learner == l) & (det.setting == s)]
+        r = dict(learner=l, setting=s)
+        for x in d.itertuples():
+            r[_compound_col(x.cell_line, x.compound, n_lines)] = fmt(x.estimate, x.lo, x.hi, digits) + (' detected' if x.detected else '')
+        r['detects'] = f"{int(d.detected.sum())} of {len(d)}"
+        if table is not None:
+            p = table[(table.learner == l) & (table.setting == s) & (table.task == 'profiling') & (table.compound != 'all')]
+            for x in p[p.metric == 'mAP'].itertuples():
+                ret = p[(p.compound == x.compound) & (p.metric == 'retrieved')]
+                seeds = f", retrieved in {ret.estimate.iloc[0]*ret.n_seeds.iloc[0]:.0f}/{int(ret.n_seeds.iloc[0])} seeds" if len(ret) else ''
+                r[f"mAP {x.compound}"] = fmt(x.estimate, x.lo, x.hi, digits) + seeds
         rows.append(r)
     return pd.DataFrame(rows)
 
@@ -106,7 +136,7 @@ def time_text(t:pd.DataFrame) -> pd.DataFrame:
 
 # %% ../../nbs/06e_compare.report.ipynb #f6926713
 def plot_forest(table:pd.DataFrame, # from `verdict_table`
-                metrics:dict, # {task: headline metric}
+                metrics:dict, # {task: (compound, metric)}, the headlines
                ):
     "One panel per task: the headline metric of every row with its 95% interval"
     tasks = [t for t in TASKS if t in metrics]
@@ -114,7 +144,8 @@ def plot_forest(table:pd.DataFrame, # from `verdict_table`
     rows = _row_order(table)
     fig, axs = plt.subplots(1, len(tasks), figsize=(3.6*len(tasks), 0.38*len(rows) + 1.4), squeeze=False, sharey=True)
     for ax, task in zip(axs[0], tasks):
-        t = table[(table.task == task) & (table.metric == metrics[task])]
+        cpd, metric = metrics[task]
+        t = table[(table.task == task) & (table.compound == cpd) & (table.metric == metric)]
         for i, (l, s) in enumerate(rows):
             r = t[(t.learner == l) & (t.setting == s)]
             if not len(r): continue
@@ -122,7 +153,7 @@ def plot_forest(table:pd.DataFrame, # from `verdict_table`
             col = 'grey' if is_reference(l) else 'tab:blue'
             ax.errorbar(r.estimate, i, xerr=[[r.estimate - r.lo], [r.hi - r.estimate]], fmt='o', color=col, capsize=3)
             if l == 'untrained': ax.axvline(r.estimate, color='grey', ls='--', lw=0.8)
-        ax.set_title(task, fontsize=10); ax.set_xlabel(metrics[task])
+        ax.set_title(task, fontsize=10); ax.set_xlabel(metric if cpd == 'all' else f"{metric} ({cpd} over compounds)")
     axs[0, 0].set_yticks(range(len(rows)), [f"{l} / {s}" for l, s in rows], fontsize=8)
     axs[0, 0].invert_yaxis()
     fig.tight_layout()
@@ -131,9 +162,10 @@ def plot_forest(table:pd.DataFrame, # from `verdict_table`
 # %% ../../nbs/06e_compare.report.ipynb #c2a36845
 def plot_per_cell_line(scores:pd.DataFrame, # tidy scores of every setup and seed (learner, setting, seed, task, cell_line, metric, value)
                        task:str='classification', metric:str='roc_auc', # the score drawn
+                       compound:str='mean', # its compound (`'mean'`: over compounds; `'all'`: pooled)
                       ):
     "Points per setup (x), cell line (colour) and seed"
-    df = scores[(scores.task == task) & (scores.metric == metric)]
+    df = scores[(scores.task == task) & (scores.metric == metric) & (scores.compound == compound)]
     if not len(df): raise InputError(f"plot_per_cell_line: no {task} {metric} scores")
     rows = _row_order(df)
     lines = sorted(df.cell_line.unique())
@@ -210,17 +242,29 @@ DEFINITIONS = """\
   line, `D(A, B)` is the median Euclidean distance over all pairs of test crops (a in A, b in B), and
   `d = (D^ - D(S1, S2)) / D^` with `D^ = (D(S1, C) + D(S2, C)) / 2`. Positive: the pair is closer to each other than
   to the controls. Computed on the representations themselves, with every test control crop.
-- **ROC AUC, accuracy, precision, recall** (classification): a two-layer head on frozen, per-plate normalised
-  features, trained on the training wells, its hyper-parameters chosen on the validation wells, scored on the test
-  crops (treated = positive class; ROC AUC from probabilities). 0.5 is chance.
+- **ROC AUC, accuracy, precision, recall** (classification), **per compound**: a probe on frozen, normalised
+  features tells one compound's test crops from its cell line's test controls (treated = positive class; ROC AUC
+  from probabilities; 0.5 is chance). The default probe is a class-balanced logistic regression per cell line and
+  compound, fitted on the training (and validation) wells, its L2 penalty chosen by cross-validation over whole
+  training wells; where a compound has fewer than two training wells of a class it is cross-fitted over the test
+  wells (each test well predicted by a probe that never saw it). `--preset full` uses the paper's two-layer head on
+  its 27-point SGD grid instead. A compound is **detected** when its ROC AUC is above 0.5 beyond chance (two-sided
+  p-value of AUC = 0.5, Holm-corrected over that setup's compounds and cell lines, below 0.05). The headline is the
+  **mean over compounds** (each compound counts once); **pooled** is the paper's task, every treated crop against
+  the controls, where a compound with many crops outweighs one with few.
 - **ARI** (clustering): adjusted Rand index between the HDBSCAN partition of the UMAP embedding (the paper's choice
   of grid value) and the planted or known mechanisms (0: chance agreement, 1: identical). **silhouette**, **inverse
   Davies-Bouldin**: separation of the clusters in the embedding, noise points left out. **n_clusters**,
   **pct_not_noise**: the partition's size.
 - **mean mAP** (profiling): mean average precision of retrieving a treatment's replicate wells against the control
-  wells (well medians of per-plate normalised features, cosine similarity), averaged over treatments.
+  wells (well medians of normalised features, cosine similarity), averaged over treatments; **mAP** per compound:
+  its own, with its permutation test (phenotypic activity, the field's standard).
   **fraction_retrieved**: the share of treatments whose permutation p-value (every relabelling of the treatment's
   wells among the controls), corrected with Benjamini-Hochberg, is below 0.05.
+- **mechanism_mAP**, **nsc_accuracy** (profiling, where the index names mechanisms): compound profiles (the median of
+  a compound's well profiles) retrieving the other compounds of their mechanism (mAP; a compound's own wells never
+  count), and whether a compound's nearest other compound shares its mechanism (not-same-compound 1-NN accuracy, the
+  BBBC021 benchmark's measure); each beside its chance level (`_chance`: random rankings of the same candidates).
 - **Summaries over cell lines**: the median (the mean for clustering, as the paper).
 - **Intervals** (95%): the estimate is the mean over the training seeds; the interval adds the variance between seeds
   (its training part) and the variance from resampling the test wells (stratified by cell line x compound; the same
@@ -273,6 +317,21 @@ def _task_notes(results):
     return sorted({n for ns in notes for n in ns.split('; ') if n})
 
 # %% ../../nbs/06e_compare.report.ipynb #b122cd98
+def _detection_lines(ctx):
+    "Which compounds each row detects, and which no row detects"
+    det = ctx.get('detections')
+    if det is None or not len(det): return []
+    n_lines = det.cell_line.nunique()
+    name = lambda cl, c: _compound_col(cl, c, n_lines)
+    md = ["\n### Which compounds each representation detects\n\nPer-compound ROC AUC above 0.5 beyond chance (interval over "
+          "seeds and test wells; Holm over each row's compounds):\n\n"]
+    for (l, s), d in det.groupby(['learner', 'setting'], sort=False):
+        hit = [name(r.cell_line, r.compound) for r in d[d.detected].itertuples()]
+        md.append(f"- {l} / {s}: {', '.join(hit) if hit else 'none'}\n")
+    none = [name(cl, c) for cl, c in undetected(det)]
+    md.append(f"\nDetected by no setup and no reference: {', '.join(none) if none else 'none (every compound is detected by at least one)'}.\n")
+    return md
+
 def _verdict_section(ctx):
     "The verdicts and, on the built-in screen, the truth checks"
     best, truth = ctx['best'], ctx['truth']
@@ -282,6 +341,7 @@ def _verdict_section(ctx):
         show = best.assign(value=[fmt(r.estimate, r.lo, r.hi) for r in best.itertuples()])[['task', 'metric', 'top', 'value', 'tied', 'references_not_worse', 'against_untrained']]
         md.append(frame_markdown(show, n_left=7))
     else: md.append("No task could be evaluated.\n")
+    md += _detection_lines(ctx)
     if truth is not None and len(truth):
         md += ["\n## What the planted truth says\n\nThe built-in screen plants its biology, so the comparison can be checked against it:\n\n",
                frame_markdown(truth.assign(holds=truth.holds.map({True: 'yes', False: '**no**'})), n_left=3)]
@@ -316,6 +376,13 @@ def _tables_section(out, ctx):
                f"\n## Table 1: training budget, time and movement\n\nBudget: at most {o.epochs} epochs per setup",
                f" (batch {o.bs}, constant learning rate {o.lr:g}, early stopping {'on' if o.early_stop else 'off'}); means over seeds. "
                "Reference rows: the seconds their features took.\n\n", frame_markdown(text, n_left=2)]
+    det = ctx.get('detections')
+    if det is not None and len(det):
+        ct = compound_table(det, table)
+        write_text(out/'compounds.csv', det.to_csv(index=False)); write_text(out/'table_compounds.md', frame_markdown(ct, n_left=2))
+        md += ["\n## Per compound: detection (ROC AUC) and phenotypic activity (mAP)\n\nEvery compound against its cell line's "
+               "controls, estimate [95% interval]; mAP of its test wells against the control wells, and in how many seeds its "
+               "replicate retrieval was significant (BH over compounds).\n\n", frame_markdown(ct, n_left=2)]
     md.append("\n## Table 2: every metric, estimate [95% interval]\n\n`*`: not resampled over wells (the interval rests on the seeds).\n")
     for task in TASKS:
         tt = task_table(table, task) if len(table) else pd.DataFrame()
@@ -329,10 +396,10 @@ def _figures(out, ctx):
     "(file name, title, drawing function) of every figure the run's results allow"
     o, d, table, comps, best, results, records = (ctx[k] for k in ('opts', 'design', 'table', 'comps', 'best', 'results', 'records'))
     figs = []
-    heads = {t: comps[comps.task == t].metric.iloc[0] for t in TASKS if len(comps) and (comps.task == t).any()}
+    heads = {t: tuple(comps[comps.task == t][['compound', 'metric']].iloc[0]) for t in TASKS if len(comps) and (comps.task == t).any()}
     if heads: figs.append(('fig_intervals.png', 'Headline metric of every setup with its 95% interval (references grey)', lambda: plot_forest(table, heads)))
-    if len(results) and ((results.task == 'classification') & (results.metric == 'roc_auc')).any():
-        figs.append(('fig4_per_cell_line.png', 'Fig. 4: probe ROC AUC per cell line and seed', lambda: plot_per_cell_line(results)))
+    if len(results) and ((results.task == 'classification') & (results.metric == 'roc_auc') & (results.compound == 'mean')).any():
+        figs.append(('fig4_per_cell_line.png', 'Fig. 4: probe ROC AUC (mean over compounds) per cell line and seed', lambda: plot_per_cell_line(results)))
     samples = {(r['learner'], r['setting']): pd.read_csv(f) for r in records if r.get('status') == 'done' and r['seed'] == o.seeds[0]
                and (f := setup_dir(out, r['learner'], r['setting'], r['seed'])/'distance_samples.csv').exists()}
     if samples: figs.append(('fig3_distances.png', 'Fig. 3: pairwise distances of the similar pair and to the controls (first seed)', lambda: plot_distance_samples(samples)))

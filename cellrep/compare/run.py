@@ -20,7 +20,7 @@ from ..design import make_design
 from .options import Options, resolve_options, run_identity, check_identity, _mapping
 from .train import setup_dir, run_setup, run_reference
 from .evaluate import evaluate_setup, TASKS
-from .verdicts import collect, verdict_table, comparisons, best_setups, truth_checks, fmt
+from .verdicts import collect, verdict_table, comparisons, best_setups, truth_checks, fmt, detections
 from .report import write_report, write_text
 
 # %% auto #0
@@ -94,16 +94,26 @@ def _screen_options(data, opts, crops, scaling, skip_bad):
     if skip_bad: kw['skip_bad'] = True
     return kw
 
+def _normalisation_text(d, opts):
+    "The design's sentence on normalisation"
+    if not opts.normalize: return "Features are not normalised (normalize=none)."
+    lv = d.normalization.level.value_counts() if 'normalization' in d else pd.Series(dtype=int)
+    where = ', '.join(f"{n} plate(s) against {'their own' if k == 'plate' else 'their ' + k.replace('_', ' ') + chr(39) + 's'} controls" for k, n in lv.items())
+    return (f"Before the probe and the profiling, features are normalised against control crops with pycytominer ({opts.normalize}): "
+            f"a plate against its own controls where it holds at least {opts.min_control_wells} control wells, else against its "
+            f"batch's or cell line's ({where}).")
+
 def _design_text(d, opts, data):
-    "The report's paragraph on the design: data, splits, pair, held-out wells, controls, normalisation"
+    "The report's paragraph on the design: data, splits, pair, held-out wells, controls, normalisation, probe"
     m, sp = d.screen.meta, d.split
     n = lambda side: f"{(sp == side).sum():,} crops, {m[sp == side][['plate', 'well']].drop_duplicates().shape[0]} wells"
+    probe = ("a class-balanced logistic regression per compound and cell line (penalty by cross-validation over training wells)"
+             if opts.probe == 'logistic' else f"the paper's {opts.probe.replace('_', '-')} head on its SGD grid")
     return (f"Data: **{data}**; {m.cell_line.nunique()} cell line(s), {m.compound.nunique() - 1} treated compound(s) against "
             f"{d.control!r}; train {n('train')}, validation {n('valid')}, test {n('test')} (every test crop evaluated). "
             f"Distance pair: {d.pair if d.pair else 'none'}. Held-out: {d.holdout or 'half of the wells of every cell line x compound'}. "
             f"Controls: {'time-matched' if opts.controls == 'matched' else 'the paper’s (every time point)'}. "
-            f"Before the probe and the profiling, features are normalised per plate against its control crops with pycytominer "
-            f"({opts.normalize})." if opts.normalize else "Features are not normalised (normalize=none).")
+            f"Probe: {probe}. " + _normalisation_text(d, opts))
 
 # %% ../../nbs/06f_compare.run.ipynb #6e641a57
 def plan_designs(data:str, # 'synthetic', 'lincs-a549' or an index file
@@ -114,11 +124,12 @@ def plan_designs(data:str, # 'synthetic', 'lincs-a549' or an index file
     per_seed = opts.split == 'per_seed'
     screen_kw = _screen_options(data, opts, source['crops'], source['scaling'], source['skip_bad'])
     made = {s: make_design(data, source['channels'], source['columns'], source['pair'], source['control'], opts.controls,
-                           opts.max_per_well, seed=s, n_boot=opts.n_boot, **screen_kw) for s in (opts.seeds if per_seed else [0])}
+                           opts.max_per_well, seed=s, n_boot=opts.n_boot,
+                           min_control_wells=opts.min_control_wells, **screen_kw) for s in (opts.seeds if per_seed else [0])}
     return {s: made[s if per_seed else 0] for s in opts.seeds}
 
 # %% ../../nbs/06f_compare.run.ipynb #99a63e9e
-RESULT_COLS = ['learner', 'setting', 'seed', 'task', 'cell_line', 'metric', 'value', 'note']
+RESULT_COLS = ['learner', 'setting', 'seed', 'task', 'cell_line', 'compound', 'metric', 'value', 'note']
 
 def results_frame(jobs:list, # (learner, setting, seed) per job
                   done:list, # (record, scores or None) per job, from `run_jobs`
@@ -127,8 +138,8 @@ def results_frame(jobs:list, # (learner, setting, seed) per job
     parts = []
     for (l, s, seed), (rec, sc) in zip(jobs, done):
         key = dict(learner=l, setting=s, seed=seed)
-        if sc is None: parts.append(pd.DataFrame([dict(key, task='run', cell_line='', metric='failed', value=np.nan, note=rec.get('error', ''))]))
-        else: parts.append(sc.assign(**key))
+        if sc is None: parts.append(pd.DataFrame([dict(key, task='run', cell_line='', compound='all', metric='failed', value=np.nan, note=rec.get('error', ''))]))
+        else: parts.append(sc.assign(**key) if 'compound' in sc.columns else sc.assign(compound='all', **key))
     return pd.concat(parts, ignore_index=True)[RESULT_COLS]
 
 # %% ../../nbs/06f_compare.run.ipynb #5d525935
@@ -137,16 +148,17 @@ def judge_run(out, # the report folder
               opts:Options, design, # the run's options and (first) design
               data:str, # the data source (the planted truth is checked on 'synthetic' only)
              ) -> AttrDict:
-    "The verdicts of a finished run: `table`, `comps`, `best` and `truth` (None unless the data are the built-in screen)"
+    "The verdicts of a finished run: `table`, `comps`, `best`, `detections` and `truth` (None unless the data are the built-in screen)"
     coll = collect(out, rows, opts.seeds)
     per_seed, test = opts.split == 'per_seed', design.split == 'test'
     n_wells = int(design.screen.meta[test][['plate', 'well']].drop_duplicates().shape[0])
     table = verdict_table(coll, design.df_wells, n_wells, per_seed)
     comps = comparisons(coll, design.df_wells, per_seed)
     best = best_setups(table, comps) if len(comps) else pd.DataFrame()
+    det = detections(coll, design.df_wells, per_seed)
     truth = (truth_checks(out, table, comps, best, design.screen.info['ground_truth'], opts.seeds, per_seed)
              if data == 'synthetic' and len(best) else None)
-    return AttrDict(table=table, comps=comps, best=best, truth=truth)
+    return AttrDict(table=table, comps=comps, best=best, detections=det, truth=truth)
 
 # %% ../../nbs/06f_compare.run.ipynb #ceb89efa
 def _header(opts, dev):
@@ -225,15 +237,18 @@ def compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an 
     ctx = dict(header=_header(opts, dev), opts=opts, design=d, records=[r for r, _ in done], results=results, **v,
                design_text=_design_text(d, opts, data))
     report = report_run(out, ctx, jobs, t_data, t_report, changed)
-    if progress: _summary(report, v.best, v.truth, results)
+    if progress: _summary(report, v.best, v.truth, results, v.detections)
     return results
 
 # %% ../../nbs/06f_compare.run.ipynb #2bda5089
-def _summary(report, best, truth, results):
-    "Print where the report is, the best setups, the truth checks and what failed"
+def _summary(report, best, truth, results, det=None):
+    "Print where the report is, the best setups, what each row detects, the truth checks and what failed"
     print(f"\nReport: {report.resolve()}")
     for r in best.itertuples():
         print(f"  {r.task:<15} {r.metric:<14} top {r.top}: {fmt(r.estimate, r.lo, r.hi)}; tied: {r.tied}; {r.against_untrained}")
+    if det is not None and len(det):
+        for (l, s), d in det.groupby(['learner', 'setting'], sort=False):
+            print(f"  detects ({l} / {s}): {', '.join(d.compound[d.detected] + (' (' + d.cell_line[d.detected] + ')' if d.cell_line.nunique() > 1 else '')) or 'none'}")
     if truth is not None:
         for r in truth.itertuples(): print(f"  {'holds' if r.holds else 'FAILS'}: {r.finding}")
     bad = results[results.metric.isin(['skipped', 'failed'])]
@@ -264,6 +279,8 @@ def compare_cli(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
                 split:str=None, # fixed (one split for every seed, default) or per_seed
                 references:str=None, # comma-separated references, or none (default: untrained,trivial,pixels,cellprofiler)
                 normalize:str=None, # before probe and profiling: mad_robustize (default), standardize, robustize, spherize or none
+                min_control_wells:int=None, # control wells a plate needs to be normalised on its own (default 2; else its batch's or cell line's)
+                probe:str=None, # logistic (per compound, default) or two_layer (the paper's SGD grid; default of --preset full)
                 workers:int=None, # processes running setups side by side (default: 4 on a GPU, 1 on a CPU)
                 torch_compile:store_true=False, # compile the models with torch.compile (pays on a GPU, not on a CPU)
                ):
@@ -278,6 +295,7 @@ def compare_cli(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
     compound of the is_control rows."""
     opts = dict(learners=learners, settings=settings, seeds=seeds, steps=steps, epochs=epochs, bs=bs, lr=lr, crop_size=crop_size,
                 max_per_well=max_per_well, controls=controls, split=split, references=references, normalize=normalize,
+                min_control_wells=min_control_wells, probe=probe,
                 torch_compile=torch_compile or None)
     return compare(data, preset, out, device, channels, columns, pair, control, crops, scaling, skip_bad, workers, **opts)
 
@@ -296,8 +314,15 @@ def cellrep_compare(argv:list=None, # the arguments (default: the command line's
     args = vars(p.parse_args(argv))
     for k in ('pdb', 'xtra'): args.pop(k, None)
     warnings.showwarning = lambda message, *a, **k: print(f"cellrep-compare: warning: {' '.join(str(message).split())}", file=sys.stderr)
-    try: compare_cli(**args)
+    try: res = compare_cli(**args)
     except InputError as e: _error(e)
+    except OSError as e: _error(f"{getattr(e, 'filename', None) or args['out']}: {e.strerror or e}; finished work is kept in {args['out']}")
     except KeyboardInterrupt:
         print(f"cellrep-compare: interrupted; finished setups are kept in {args['out']}: rerun the same command to resume", file=sys.stderr)
         sys.exit(130)
+    failed = res[res.metric == 'failed']
+    if len(failed):  # the report keeps the rest; the exit status and stderr say that part of the run failed
+        for (l, s, task, note), g in failed.groupby(['learner', 'setting', 'task', 'note'], sort=False):
+            seeds = ', '.join(map(str, sorted(set(g.seed))))
+            print(f"cellrep-compare: failed: {l} / {s} ({task}), seed(s) {seeds}: {' '.join(str(note).split())[:300]}", file=sys.stderr)
+        sys.exit(1)

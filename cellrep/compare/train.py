@@ -20,13 +20,19 @@ from ..learners import train_setup, encode, backbone_of
 from .options import Options, resolve_options
 
 # %% auto #0
-__all__ = ['setup_dir', 'save_figure', 'budget_epochs', 'untrained_backbone', 'weight_change', 'linear_cka', 'run_setup',
-           'run_reference']
+__all__ = ['setup_dir', 'finished_record', 'save_figure', 'budget_epochs', 'untrained_backbone', 'weight_change', 'linear_cka',
+           'run_setup', 'run_reference']
 
 # %% ../../nbs/06b_compare.train.ipynb #d2218841
 def setup_dir(out, learner:str, setting:str, seed:int) -> Path:
     "The folder of one setup and seed in the report folder `out`"
     return Path(out)/'setups'/learner/setting/f'seed{seed}'
+
+def finished_record(folder) -> dict|None:
+    "The record of a finished setup folder, or None when it is missing, damaged or records a failure (to be run again)"
+    try: rec = load_json(Path(folder)/'record.json')
+    except Exception: return None
+    return rec if isinstance(rec, dict) and rec.get('status') == 'done' else None
 
 # %% ../../nbs/06b_compare.train.ipynb #7b20d926
 def save_figure(fig, path, dpi:int=90):
@@ -90,7 +96,7 @@ def run_setup(learner:str, # one of `cellrep.learners.LEARNERS`
              ) -> dict:
     "Train, encode and record one setup and seed in its folder, unless done before; returns its record"
     folder = setup_dir(out, learner, setting, seed)
-    if (folder/'record.json').exists(): return load_json(folder/'record.json')
+    if (rec := finished_record(folder)) is not None: return rec
     folder.mkdir(parents=True, exist_ok=True)
     screen, split = design.screen, design.split
     try:
@@ -103,7 +109,8 @@ def run_setup(learner:str, # one of `cellrep.learners.LEARNERS`
                                  size=screen.crops.shape[-1], n_in=screen.crops.shape[1], cbs=TerminateOnNaNCallback(), **kw)
         # fastai's TerminateOnNaNCallback ends the run at the first non-finite batch loss, before the epoch is recorded
         if not all(map(math.isfinite, rec['train_loss'])) or (rec['epochs_run'] < epochs and not rec['stopped_early']):
-            raise FloatingPointError(f"training loss diverged (not finite) in epoch {rec['epochs_run'] + 1}; epoch losses {rec['train_loss']}")
+            raise FloatingPointError(f"training loss diverged (not finite) in epoch {rec['epochs_run'] + 1} with learning rate "
+                                     f"{kw['lr']:g}; try a smaller --lr (epoch losses {rec['train_loss']})")
         t0 = time.perf_counter()
         reps = encode(learn.model, screen, bs=max(opts.bs, 256), device=device)
         encode_s = time.perf_counter() - t0
@@ -144,7 +151,7 @@ def run_reference(name:str, # one of `REFERENCES`
                  ) -> dict:
     "Compute (or reuse) the features of a reference row into its seed folder; returns its record"
     folder = setup_dir(out, name, 'reference', seed)
-    if (folder/'record.json').exists(): return load_json(folder/'record.json')
+    if (rec := finished_record(folder)) is not None: return rec
     folder.mkdir(parents=True, exist_ok=True)
     shared = folder.parent/'features.parquet'
     try:
