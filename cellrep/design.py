@@ -135,16 +135,16 @@ def split_design(meta:pd.DataFrame, # the selected crops' metadata
         test = m._cc.isin(single).to_numpy().copy()
         rest_ix = np.flatnonzero(~test)
         test[rest_ix] = split_screen(m.iloc[rest_ix], valid_pct=0, test_pct=test_pct, stratify='_cc', seed=seed) == 'test'
-    rest = m[~test].assign(_cl=lambda d: _strata(d, ['cell_line', 'is_control']))
-    for col, what in (('_cc', None), ('_cl', 'cell line x class'), (None, 'wells at random')):
-        try:
-            valid = split_screen(rest, valid_pct=valid_pct, stratify=col, seed=seed); break
-        except InputError as e:
-            if col is None:
-                n = rest[['plate', 'well']].drop_duplicates().shape[0]
-                raise InputError(f"split: {n} training well(s) left after the test set, too few for a validation set "
-                                 f"({e}); a comparison needs at least two wells of every compound, or held-out plates") from None
-            notes.append(f"validation wells drawn per {('cell line x class' if col == '_cc' else 'well at random')} ({e})")
+    rest = m[~test]
+    n_rest = rest.groupby('_cc')[['plate', 'well']].apply(lambda d: len(d.drop_duplicates()))
+    lone = n_rest.index[n_rest < 2]  # a compound's only training well stays in training: validation never takes it
+    if len(lone): notes.append(f"{len(lone)} cell line x compound(s) with a single training well keep it for training (no validation "
+                               "well of it): " + ', '.join(f"{s.split('|', 1)[1]} in {s.split('|', 1)[0]}" for s in lone[:6]) + (' ...' if len(lone) > 6 else ''))
+    elig = ~rest._cc.isin(lone).to_numpy()
+    if not elig.any(): raise InputError(f"split: every cell line x compound has a single training well left after the test set, too few "
+                                        "for a validation set; a comparison needs at least three wells of the controls, or held-out plates")
+    valid = np.full(len(rest), 'train', dtype=object)
+    valid[elig] = split_screen(rest[elig], valid_pct=valid_pct, stratify='_cc', seed=seed)
     split = np.full(len(m), 'test', dtype=object)
     split[~test] = valid
     v = m[split == 'valid']

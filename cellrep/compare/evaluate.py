@@ -6,7 +6,7 @@ Docs: https://cellrep.github.io/cellrep/compare.evaluate.html.md"""
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #8e8221e9
 from __future__ import annotations
-import hashlib, time, warnings
+import hashlib, json, shutil, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from ..core import InputError, Representations, atomic_path, save_json, load_json
@@ -17,8 +17,8 @@ from ..eval.profiling import profiling_scores, profiling_replicates, normalize_f
 from .options import Options
 
 # %% auto #0
-__all__ = ['TASKS', 'SUMMARY', 'SCORE_COLS', 'headline', 'replicate_frame', 'summarise_replicates', 'evaluate_setup',
-           'read_scores', 'read_replicates']
+__all__ = ['TASKS', 'SUMMARY', 'SCORE_COLS', 'SHARED_FILES', 'headline', 'replicate_frame', 'summarise_replicates',
+           'evaluate_setup', 'read_scores', 'read_replicates']
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #3d58288f
 TASKS = ('distance', 'classification', 'clustering', 'profiling')
@@ -78,7 +78,7 @@ def _task(task, reps, norm, split, w, design, opts, seed, device):
         return res.scores, distance_replicates(tr, design.pair, design.control, design.unit, design.W), [], {'distance_samples.csv': res.samples}
     if task == 'classification':
         kw = {} if opts.probe == 'logistic' else dict(grid=hparam_grid(**opts.probe_grid), epochs=opts.probe_epochs, bs=opts.probe_bs, device=device)
-        res = probe_scores(norm, split, probe=opts.probe, seed=seed, **kw)
+        res = probe_scores(norm, split, probe=opts.probe, seed=0 if opts.probe == 'logistic' else seed, **kw)
         pred = res.predictions.assign(plate=reps.meta.plate.to_numpy()[res.predictions.row], well=reps.meta.well.to_numpy()[res.predictions.row])
         rp = probe_replicates(res.predictions, w[:, np.searchsorted(np.flatnonzero(test), res.predictions.row)])
         return res.scores, rp, res.notes, {'probe_fits.csv': res.fits, 'probe_predictions.parquet': pred}
@@ -114,6 +114,35 @@ def _evaluate_task(task, loaded, design, opts, seed, device, folder):
     if 'compound' not in rows.columns: rows['compound'] = 'all'
     return rows[SCORE_COLS]
 
+# %% ../../nbs/06c_compare.evaluate.ipynb #3edf0fb7
+SHARED_FILES = ('replicates_classification.parquet', 'probe_fits.csv', 'probe_predictions.parquet')
+
+def _shared_key(folder, opts) -> str|None:
+    "Key of a classification every folder with the same features and options shares (None for the seeded SGD probe)"
+    if opts.probe != 'logistic': return None
+    h = hashlib.sha256(_digest(Path(folder)/'representations.parquet').encode())
+    h.update(json.dumps([opts.probe, opts.normalize, opts.min_control_wells]).encode())
+    return h.hexdigest()[:20]
+
+def _from_shared(folder, key) -> pd.DataFrame|None:
+    "The classification's scores copied from the shared folder of `key` (with its replicates and tables), or None"
+    if key is None: return None
+    src = Path(folder).parent/'shared'/f'classification-{key}'
+    if not (src/'done').exists(): return None
+    for name in SHARED_FILES:
+        if (src/name).exists(): shutil.copyfile(src/name, Path(folder)/name)
+    return read_scores(src/'scores_classification.csv')
+
+def _to_shared(folder, key, rows):
+    "Keep a computed classification for the other folders with the same features"
+    if key is None or (rows.metric == 'failed').any(): return
+    dst = Path(folder).parent/'shared'/f'classification-{key}'
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in SHARED_FILES:
+        if (Path(folder)/name).exists(): shutil.copyfile(Path(folder)/name, dst/name)
+    rows.to_csv(dst/'scores_classification.csv', index=False)
+    (dst/'done').write_text(key)  # last: a shared result is whole when this exists
+
 # %% ../../nbs/06c_compare.evaluate.ipynb #22c0446f
 def evaluate_setup(folder, # a setup folder with `representations.parquet`
                    design, # the design the representations were made from (`cellrep.design.make_design`)
@@ -135,7 +164,11 @@ def evaluate_setup(folder, # a setup folder with `representations.parquet`
                 norm = normalize_features(reps, opts.normalize, groups=design.get('norm_groups'))
                 loaded = (reps, norm, split, _weights(design, split))
             t0 = time.perf_counter()
-            rows = _evaluate_task(task, loaded, design, opts, seed, device, folder)
+            key = _shared_key(folder, opts) if task == 'classification' else None
+            rows = _from_shared(folder, key)
+            if rows is None:
+                rows = _evaluate_task(task, loaded, design, opts, seed, device, folder)
+                _to_shared(folder, key, rows)
             timings[task] = time.perf_counter() - t0
             save_json(timings, folder/'timings.json')
             with atomic_path(path) as tmp: rows.to_csv(tmp, index=False)

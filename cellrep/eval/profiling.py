@@ -133,6 +133,12 @@ def _centre(prof, by, control, center):
         X[ix] -= np.median(prof.X[ctrl], axis=0)
     return X
 
+def _pairwise_cosine(x, y):
+    "copairs' row-wise cosine, with a profile of norm 0 (a well equal to its controls' median) similar to nothing, not NaN"
+    return (x*y).sum(1)/np.maximum(np.linalg.norm(x, axis=1)*np.linalg.norm(y, axis=1), 1e-24)
+
+def _copairs_distance(distance): "The similarity copairs is given: the zero-safe cosine for 'cosine'"; return _pairwise_cosine if distance == 'cosine' else distance
+
 # %% ../../nbs/05c_eval.profiling.ipynb #dd805720
 def _ap_of_subsets(order, M, k):
     "mAP of the chosen wells (rows of boolean `M`, `k` each) as queries against the others, with rankings `order`"
@@ -207,7 +213,7 @@ def retrieval(reps:Representations, # crop-level features with metadata
     meta['ref_index'] = np.where(is_ctrl, np.arange(len(meta)), -1)
     meta['well_id'] = (prof.meta.plate.astype(str) + '/' + prof.meta.well.astype(str)).to_numpy()
     ap = average_precision(meta, X, pos_sameby=[by, 'cell_line', 'ref_index'], pos_diffby=['well_id'], neg_sameby=['cell_line'],
-                           neg_diffby=[by, 'ref_index'], distance=distance, progress_bar=False)
+                           neg_diffby=[by, 'ref_index'], distance=_copairs_distance(distance), progress_bar=False)
     ap = ap[~is_ctrl].assign(plate=prof.meta.plate.to_numpy()[~is_ctrl], well=prof.meta.well.to_numpy()[~is_ctrl])
     if pvalues == 'copairs':
         res = mean_average_precision(ap, [by, 'cell_line'], null_size=null_size, threshold=threshold, seed=seed, progress_bar=False)
@@ -284,7 +290,7 @@ def mechanism_map(reps:Representations, # crop-level features with metadata
     if not (meta.groupby(['cell_line', mechanism])[by].nunique() > 1).any():
         raise InputError(f"mechanism_map: no {mechanism!r} has two or more treatments in a cell line")
     ap = average_precision(meta, X[keep], pos_sameby=['cell_line', mechanism], pos_diffby=[by], neg_sameby=['cell_line'],
-                           neg_diffby=[mechanism], distance=distance, progress_bar=False)
+                           neg_diffby=[mechanism], distance=_copairs_distance(distance), progress_bar=False)
     res = mean_average_precision(ap, [mechanism, 'cell_line'], null_size=null_size, threshold=threshold, seed=seed,
                                  progress_bar=False).rename(columns={'mean_average_precision': 'mAP'})
     res['retrieved'] = res.corrected_p_value < threshold
@@ -337,7 +343,7 @@ def mechanism_retrieval(reps:Representations, # crop-level features with metadat
     if not (size > 1).any():
         raise InputError(f"mechanism_retrieval: no {mechanism!r} has two or more compounds in a cell line")
     ap = average_precision(meta, X, pos_sameby=['cell_line', mechanism], pos_diffby=[by], neg_sameby=['cell_line'],
-                           neg_diffby=[mechanism], distance='cosine', progress_bar=False).average_precision.to_numpy()
+                           neg_diffby=[mechanism], distance=_pairwise_cosine, progress_bar=False).average_precision.to_numpy()
     rows, moa, names = [], meta[mechanism].to_numpy(), meta[by].to_numpy()
     for cl, ix in meta.groupby('cell_line', sort=True).indices.items():
         S = _cosine(X[ix]); np.fill_diagonal(S, -np.inf)
