@@ -87,24 +87,29 @@ def task_table(table:pd.DataFrame, # from `verdict_table`
 # %% ../../nbs/06e_compare.report.ipynb #529338cf
 def _compound_col(cl, cpd, n_lines): "Column title of a compound"; return cpd if n_lines == 1 else f"{cpd} ({cl})"
 
+def _detection_cell(d, digits):
+    "One setup's detection of one compound: the interval (one cell line), or the median and the cell lines detected"
+    if len(d) == 1:
+        x = d.iloc[0]
+        return fmt(x.estimate, x.lo, x.hi, digits) + (' detected' if x.detected else '')
+    return f"{d.estimate.median():.{digits}f}, detected in {int(d.detected.sum())}/{len(d)} cell lines"
+
 def compound_table(det:pd.DataFrame, # from `detections`
                    table:pd.DataFrame=None, # from `verdict_table`: adds the profiling mAP and retrieval per compound
                    digits:int=3, # decimals
                   ) -> pd.DataFrame:
-    "Per setup and compound: ROC AUC [interval] (detected), and the compound's mAP and seeds retrieving it"
-    n_lines = det.cell_line.nunique()
+    "Per setup and compound: ROC AUC [interval] (detected) or, over cell lines, where detected; mAP and seeds retrieving"
     rows = []
     for l, s in _row_order(det):
         d = det[(det.learner == l) & (det.setting == s)]
         r = dict(learner=l, setting=s)
-        for x in d.itertuples():
-            r[_compound_col(x.cell_line, x.compound, n_lines)] = fmt(x.estimate, x.lo, x.hi, digits) + (' detected' if x.detected else '')
+        for cpd, g in d.groupby('compound', sort=True): r[cpd] = _detection_cell(g, digits)
         r['detects'] = f"{int(d.detected.sum())} of {len(d)}"
         if table is not None:
             p = table[(table.learner == l) & (table.setting == s) & (table.task == 'profiling') & (table.compound != 'all')]
             for x in p[p.metric == 'mAP'].itertuples():
                 ret = p[(p.compound == x.compound) & (p.metric == 'retrieved')]
-                seeds = f", retrieved in {ret.estimate.iloc[0]*ret.n_seeds.iloc[0]:.0f}/{int(ret.n_seeds.iloc[0])} seeds" if len(ret) else ''
+                seeds = f", retrieved in {ret.estimate.iloc[0]:.0%} of seeds" if len(ret) else ''
                 r[f"mAP {x.compound}"] = fmt(x.estimate, x.lo, x.hi, digits) + seeds
         rows.append(r)
     return pd.DataFrame(rows)
@@ -381,8 +386,8 @@ def _tables_section(out, ctx):
         ct = compound_table(det, table)
         write_text(out/'compounds.csv', det.to_csv(index=False)); write_text(out/'table_compounds.md', frame_markdown(ct, n_left=2))
         md += ["\n## Per compound: detection (ROC AUC) and phenotypic activity (mAP)\n\nEvery compound against its cell line's "
-               "controls, estimate [95% interval]; mAP of its test wells against the control wells, and in how many seeds its "
-               "replicate retrieval was significant (BH over compounds).\n\n", frame_markdown(ct, n_left=2)]
+               "controls, estimate [95% interval]; mAP of its test wells against the control wells, and in what share of seeds its "
+               "replicate retrieval was significant (BH over compounds; in most cell lines, where there are several).\n\n", frame_markdown(ct, n_left=2)]
     md.append("\n## Table 2: every metric, estimate [95% interval]\n\n`*`: not resampled over wells (the interval rests on the seeds).\n")
     for task in TASKS:
         tt = task_table(table, task) if len(table) else pd.DataFrame()
