@@ -67,7 +67,7 @@ def target_rows(meta:pd.DataFrame, # crops' metadata, as for `probe_targets`
     return out
 
 # %% ../../nbs/05a_eval.probe.ipynb #7bcad646
-LAMBDAS = (10., 1., 0.1, 0.01, 1e-3)
+LAMBDAS = (1., 0.1, 0.01, 1e-3, 1e-4)
 
 def _logistic(X, y, lam, warm=None):
     "Class-balanced logistic regression with L2 penalty `lam` per crop (scikit-learn's C = 1/(lam n)), from `warm`'s weights"
