@@ -1,4 +1,4 @@
-__version__ = "0.0.1"
+__version__ = "0.0.2"
 
 import os, warnings
 # fastai 2.8 calls the deprecated `torch.jit.script` on import; the FutureWarning is harmless and would otherwise

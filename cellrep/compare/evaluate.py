@@ -68,14 +68,24 @@ def _cluster_rows(meta, n, seed=0):
     rng = np.random.default_rng(seed)
     return np.sort(np.concatenate([rng.permutation(ix)[:n] for ix in meta.groupby('cell_line', sort=True).indices.values()]))
 
+def _well_rows(meta, n, seed=0):
+    "Test rows kept: at most `n` random crops per well, the same for every setup (all rows when `n` is None)"
+    if n is None: return np.arange(len(meta))
+    rng = np.random.default_rng(seed)
+    return np.sort(np.concatenate([rng.permutation(ix)[:n] for ix in meta.groupby(['plate', 'well'], sort=True).indices.values()]))
+
 def _task(task, reps, norm, split, w, design, opts, seed, device):
     "Tidy scores, replicates and notes of one task"
     test = split == 'test'
     tr, tn = reps[test], norm[test]
     if task == 'distance':
         if design.pair is None: raise InputError("the screen has fewer than two treated compounds: no pair of similar drugs")
-        res = distance_scores(tr, design.pair, design.control, seed=seed)
-        return res.scores, distance_replicates(tr, design.pair, design.control, design.unit, design.W), [], {'distance_samples.csv': res.samples}
+        rows = _well_rows(tr.meta, opts.distance_max_per_well)
+        notes = [] if len(rows) == len(tr) else [f"distance: at most {opts.distance_max_per_well} random test crops per well "
+                                                 f"({len(rows):,} of {len(tr):,}, the same for every setup)"]
+        res = distance_scores(tr[rows], design.pair, design.control, seed=seed)
+        rp = distance_replicates(tr[rows], design.pair, design.control, design.unit[rows], design.W)
+        return res.scores, rp, notes, {'distance_samples.csv': res.samples}
     if task == 'classification':
         kw = {} if opts.probe == 'logistic' else dict(grid=hparam_grid(**opts.probe_grid), epochs=opts.probe_epochs, bs=opts.probe_bs, device=device)
         res = probe_scores(norm, split, probe=opts.probe, seed=0 if opts.probe == 'logistic' else seed, **kw)

@@ -156,7 +156,7 @@ def judge_run(out, # the report folder
     comps = comparisons(coll, design.df_wells, per_seed)
     best = best_setups(table, comps) if len(comps) else pd.DataFrame()
     det = detections(coll, design.df_wells, per_seed)
-    truth = (truth_checks(out, table, comps, best, design.screen.info['ground_truth'], opts.seeds, per_seed)
+    truth = (truth_checks(out, table, comps, best, design.screen.info['ground_truth'], opts.seeds, per_seed, det)
              if data == 'synthetic' and len(best) else None)
     return AttrDict(table=table, comps=comps, best=best, detections=det, truth=truth)
 

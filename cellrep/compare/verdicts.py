@@ -17,7 +17,7 @@ from .train import setup_dir
 
 # %% auto #0
 __all__ = ['NOT_SUMMARISED', 'BOUNDS', 'REFERENCE_ROWS', 'collect', 'verdict_table', 'is_reference', 'comparisons', 'best_setups',
-           'detections', 'undetected', 'fmt', 'fmt_diff', 'negative_control', 'truth_checks']
+           'detections', 'undetected', 'fmt', 'fmt_diff', 'negative_control', 'compound_truth', 'truth_checks']
 
 # %% ../../nbs/06d_compare.verdicts.ipynb #d12000c8
 NOT_SUMMARISED = ('p_value', 'corrected_p_value')
@@ -211,12 +211,32 @@ def negative_control(calls:pd.DataFrame, # retrieval rows of the inert drug(s): 
     return AttrDict(k=k, n=n, p=p, evidence=f"called active in {k} of {n} {what}; {int(calls.retrieved.sum())} of {len(calls)} "
                                             f"seed x cell line calls; binomial p = {p:.3g}")
 
+# %% ../../nbs/06d_compare.verdicts.ipynb #4b27ddbc
+def compound_truth(det:pd.DataFrame, # from `detections`
+                   top:str, # the top classification setup, 'learner / setting'
+                   ground_truth:dict, # drug -> mechanism
+                  ) -> dict:
+    "The per-compound finding: the inert drugs detected by no trained setup, every active one by the top setup in most cell lines"
+    trained = det[~det.learner.map(is_reference)]
+    inert = sorted(d for d, m in ground_truth.items() if m == 'ineffective')
+    false = trained[trained.compound.isin(inert) & trained.detected]
+    l, s = top.split(' / ')
+    t = det[(det.learner == l) & (det.setting == s) & ~det.compound.isin(inert)]
+    share = t.groupby('compound').detected.mean()
+    missed = sorted(share.index[share <= 0.5])
+    ev = (f"{top} detects {int(t.detected.sum())} of {len(t)} active drug x cell line pairs"
+          + (f" (not in most cell lines: {', '.join(missed)})" if missed else '') + f"; {', '.join(inert) or 'no inert drug'} detected by "
+          + (', '.join(f"{r.learner} / {r.setting} in {r.cell_line}" for r in false.itertuples()) if len(false) else 'no trained setup'))
+    return dict(finding=f"per compound: the top classification setup detects every active drug in most cell lines, and no trained "
+                        f"setup detects the ineffective drug ({', '.join(inert)})", holds=not missed and not len(false), evidence=ev)
+
 # %% ../../nbs/06d_compare.verdicts.ipynb #7cff3492
 def truth_checks(out, # the report folder
                  table:pd.DataFrame, comps:pd.DataFrame, best:pd.DataFrame, # from `verdict_table`, `comparisons`, `best_setups`
                  ground_truth:dict, # drug -> mechanism (the screen's `info['ground_truth']`)
                  seeds, # the run's seeds
                  per_seed:bool=False, # whether every seed has its own test set (`split='per_seed'`)
+                 det:pd.DataFrame=None, # from `detections`: adds the per-compound finding
                 ) -> pd.DataFrame:
     "The findings a screen with planted biology must show, each with its evidence and whether it holds"
     rows = []
@@ -244,6 +264,8 @@ def truth_checks(out, # the report folder
         rows.append(dict(finding=f"the ineffective drug ({', '.join(inert)}) is not called active by the top profiling setup "
                                  "more often than the 5% false positives of its tests",
                          holds=bool(nc.n) and nc.p >= 0.05, evidence=f"{l} / {s}: {nc.evidence}"))
+    if det is not None and len(det) and len(best[best.task == 'classification']):
+        rows.append(compound_truth(det, best[best.task == 'classification'].iloc[0].top, ground_truth))
     tr = table[(table.learner == 'trivial') & (table.metric == 'roc_auc') & (table.compound == 'mean')]
     if len(tr):
         t = tr.iloc[0]
