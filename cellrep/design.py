@@ -142,7 +142,7 @@ def split_design(meta:pd.DataFrame, # the selected crops' metadata
                                "well of it): " + ', '.join(f"{s.split('|', 1)[1]} in {s.split('|', 1)[0]}" for s in lone[:6]) + (' ...' if len(lone) > 6 else ''))
     elig = ~rest._cc.isin(lone).to_numpy()
     if not elig.any(): raise InputError(f"split: every cell line x compound has a single training well left after the test set, too few "
-                                        "for a validation set; a comparison needs at least three wells of the controls, or held-out plates")
+                                        "for a validation set; a comparison needs at least two wells of every compound and three of the controls, or held-out plates")
     valid = np.full(len(rest), 'train', dtype=object)
     valid[elig] = split_screen(rest[elig], valid_pct=valid_pct, stratify='_cc', seed=seed)
     split = np.full(len(m), 'test', dtype=object)
