@@ -45,7 +45,8 @@ def load_screen(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
         s = lincs_a549(channels=channels, **kwargs)
         held = [p for p in LINCS_HOLDOUT if p in set(s.meta.plate)]
         if len(held) < len(LINCS_HOLDOUT) or len(held) == s.meta.plate.nunique():
-            notes.append(f"lincs-a549: the selection lacks some of the held-out plates {list(LINCS_HOLDOUT)}, so half of each compound's wells are the test set")
+            why = "holds only the held-out plates" if len(held) == s.meta.plate.nunique() else "lacks some of the held-out plates"
+            notes.append(f"lincs-a549: the selection {why} {list(LINCS_HOLDOUT)}, so half of each compound's wells are the test set")
             held = []
         else: notes.append(f"lincs-a549: test set: plates {held} (SQ00015198 from another imaging batch, two of batch 3)")
         held = {'plate': held} if held else None
@@ -177,9 +178,11 @@ def _mechanism_column(screen:Screen) -> list:
     return [f"mechanisms: the index's moa column ({m.mechanism[~m.is_control].nunique()} mechanism(s) among the treated compounds)"]
 
 # %% ../nbs/06_design.ipynb #716a9a0d
-def _support_row(cl, target, t_fit, t_test, c_fit, c_test):
+def _support_row(cl, target, t_fit, t_test, c_fit, c_test, probe='logistic'):
     "One row of `test_support`"
-    mode = 'fixed' if min(t_fit, c_fit) >= 2 else 'cross-fit' if t_test + c_test >= 2 and t_fit + t_test >= 2 else 'none'
+    if not t_test or not c_test: mode = 'not tested'
+    elif probe != 'logistic': mode = 'paper grid'  # one head for every compound, tuned on the validation wells
+    else: mode = 'fixed' if min(t_fit, c_fit) >= 2 else 'cross-fit' if t_test + c_test >= 2 and t_fit + t_test >= 2 else 'none'
     min_p = 1/math.comb(t_test + c_test, t_test) if t_test >= 2 and c_test >= 1 else np.nan
     return dict(cell_line=cl, target=target, train_wells=t_fit, test_wells=t_test, control_train_wells=c_fit,
                 control_test_wells=c_test, probe=mode, min_p_value=min_p)
@@ -187,6 +190,7 @@ def _support_row(cl, target, t_fit, t_test, c_fit, c_test):
 def test_support(meta:pd.DataFrame, # the design's crops' metadata
                  split, # 'train'/'valid'/'test' per crop
                  alpha:float=0.05, # the level of a call
+                 probe:str='logistic', # the comparison's probe ('logistic', or the paper's grid)
                 ) -> AttrDict:
     "Per cell line and probe target: training and test wells, how the probe is fitted, the smallest retrieval p-value"
     m = meta.reset_index(drop=True)
@@ -196,7 +200,7 @@ def test_support(meta:pd.DataFrame, # the design's crops' metadata
     for cl in sorted(set(m.cell_line)):
         c_fit, c_test = n((m.cell_line == cl).to_numpy() & (tg == ''))
         for t in sorted(set(tg[(m.cell_line == cl).to_numpy()]) - {''}):
-            rows.append(_support_row(cl, t, *n((m.cell_line == cl).to_numpy() & (tg == t)), c_fit, c_test))
+            rows.append(_support_row(cl, t, *n((m.cell_line == cl).to_numpy() & (tg == t)), c_fit, c_test, probe))
     table = pd.DataFrame(rows)
     notes, cant = [], table[~(table.min_p_value < alpha)]
     if len(cant): notes.append(f"test set: {len(cant)} of {len(table)} compound(s) cannot be called active by replicate retrieval "
@@ -204,7 +208,7 @@ def test_support(meta:pd.DataFrame, # the design's crops' metadata
                                + (' ...' if len(cant) > 6 else '') + ")")
     else: notes.append(f"test set: every compound has enough test wells to be called active by replicate retrieval "
                        f"(smallest attainable p-value {table.min_p_value.max():.2g} or lower)")
-    for mode, what in (('cross-fit', 'cross-fitted over test wells'), ('none', 'not scored')):
+    for mode, what in (('cross-fit', 'cross-fitted over test wells'), ('none', 'not scored'), ('not tested', 'without test wells of it or of its controls')):
         t = table[table.probe == mode]
         if len(t): notes.append(f"probe: {len(t)} compound(s) {what} (fewer than two training wells of a class): "
                                 + ', '.join(f"{r.target} in {r.cell_line}" for r in t.head(6).itertuples()) + (' ...' if len(t) > 6 else ''))
@@ -223,6 +227,7 @@ def make_design(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
                 seed:int=0, # seed of the split and of the cap
                 n_boot:int=1000, # bootstrap replicates of the test wells
                 min_control_wells:int=2, # control wells a plate needs to be normalised against its own controls
+                probe:str='logistic', # the probe the comparison uses (what the test set supports depends on it)
                 **kwargs, # passed to the screen builder
                ) -> AttrDict:
     "Everything a comparison trains and tests on, with notes"
@@ -247,7 +252,7 @@ def make_design(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
     test_meta = screen.meta[split == 'test']
     unit, unit_stratum, table = resampling_units(test_meta)
     norm = normalization_groups(screen.meta, min_control_wells)
-    support = test_support(screen.meta, split)
+    support = test_support(screen.meta, split, probe=probe)
     notes = src.notes + [cond, pair_note] + moa + split_notes + norm.notes + support.notes
     single = table[table.n_units < 2]
     sites = table[table.unit.str.endswith('site') & (table.n_units >= 2)]
@@ -255,4 +260,4 @@ def make_design(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
     if len(single): notes.append(f"intervals: {len(single)} test stratum/strata with a single unit ({', '.join(single.stratum)}) cannot be resampled")
     return AttrDict(screen=screen, split=split, pair=pair, control=control, notes=notes, unit=unit, unit_stratum=unit_stratum,
                     units=table, df_wells=wells_df(unit_stratum), W=bootstrap_weights(unit_stratum, n_boot, seed=0),
-                    data=data, holdout=src.holdout, norm_groups=norm.groups, normalization=norm.table, support=support.table)
+                    data=data, holdout=src.holdout, norm_groups=norm.groups, norm_references=norm.references, normalization=norm.table, support=support.table)

@@ -6,7 +6,7 @@ Docs: https://cellrep.github.io/cellrep/compare.evaluate.html.md"""
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #8e8221e9
 from __future__ import annotations
-import hashlib, json, shutil, time, warnings
+import hashlib, json, os, shutil, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from ..core import InputError, Representations, atomic_path, save_json, load_json
@@ -36,7 +36,7 @@ def replicate_frame(reps:dict, # {(cell_line, metric) or (cell_line, compound, m
                    ) -> pd.DataFrame:
     "One column per `cell_line|compound|metric`, one row per replicate"
     key = lambda k: k if len(k) == 3 else (k[0], 'all', k[1])
-    return pd.DataFrame({'|'.join(key(k)): np.asarray(v, np.float64) for k, v in reps.items()})
+    return pd.DataFrame({'|'.join(map(str, key(k))): np.asarray(v, np.float64) for k, v in reps.items()})
 
 def summarise_replicates(frame:pd.DataFrame, # from `replicate_frame`
                          how:str='median', # 'median' or 'mean' over cell lines
@@ -147,11 +147,15 @@ def _to_shared(folder, key, rows):
     "Keep a computed classification for the other folders with the same features"
     if key is None or (rows.metric == 'failed').any(): return
     dst = Path(folder).parent/'shared'/f'classification-{key}'
-    dst.mkdir(parents=True, exist_ok=True)
+    if (dst/'done').exists(): return
+    tmp = Path(tempfile.mkdtemp(dir=dst.parent.parent if dst.parent.exists() else Path(folder).parent, prefix='.shared-'))
     for name in SHARED_FILES:
-        if (Path(folder)/name).exists(): shutil.copyfile(Path(folder)/name, dst/name)
-    rows.to_csv(dst/'scores_classification.csv', index=False)
-    (dst/'done').write_text(key)  # last: a shared result is whole when this exists
+        if (Path(folder)/name).exists(): shutil.copyfile(Path(folder)/name, tmp/name)
+    rows.to_csv(tmp/'scores_classification.csv', index=False)
+    (tmp/'done').write_text(key)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try: os.rename(tmp, dst)  # whole or absent: a worker that computed the same result at the same time keeps the first
+    except OSError: shutil.rmtree(tmp, ignore_errors=True)
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #22c0446f
 def evaluate_setup(folder, # a setup folder with `representations.parquet`
@@ -163,7 +167,7 @@ def evaluate_setup(folder, # a setup folder with `representations.parquet`
     "Tidy scores of the four tasks, each computed once (again where damaged or failed) and cached with its replicates"
     folder, loaded, parts = Path(folder), None, []
     timings = load_json(folder/'timings.json') if (folder/'timings.json').exists() else {}
-    done = _manifest(folder)
+    done = _manifest(folder, _digest(folder/'representations.parquet'))
     for task in TASKS:
         path = folder/f'scores_{task}.csv'
         old = _cached_scores(path, task, done.get(task))
@@ -171,7 +175,7 @@ def evaluate_setup(folder, # a setup folder with `representations.parquet`
             if loaded is None:
                 reps = Representations.load(folder/'representations.parquet')
                 split = reps.meta.split.to_numpy().astype(str)
-                norm = normalize_features(reps, opts.normalize, groups=design.get('norm_groups'))
+                norm = normalize_features(reps, opts.normalize, groups=design.get('norm_groups'), references=design.get('norm_references'))
                 loaded = (reps, norm, split, _weights(design, split))
             t0 = time.perf_counter()
             key = _shared_key(folder, opts) if task == 'classification' else None
@@ -198,11 +202,12 @@ def _digest(path) -> str:
     "SHA-256 of a file's bytes"
     with open(path, 'rb') as f: return hashlib.file_digest(f, 'sha256').hexdigest()
 
-def _manifest(folder) -> dict:
-    "{task: digest of its scores file} of the tasks finished in `folder` ({} when missing or damaged)"
+def _manifest(folder, reps_digest:str) -> dict:
+    "{task: digest of its scores file} of the tasks finished in `folder` on these representations ({} when missing, damaged or of others)"
     try: d = load_json(Path(folder)/'scores.json')
-    except Exception: return {}
-    return d if isinstance(d, dict) else {}
+    except Exception: d = None
+    if not isinstance(d, dict) or d.get('representations') != reps_digest: return {'representations': reps_digest}
+    return d
 
 def _cached_scores(path, task, digest) -> pd.DataFrame|None:
     "The scores of `task` when the file is the one recorded as finished and not a failure, else None (computed again)"

@@ -109,7 +109,7 @@ def compound_table(det:pd.DataFrame, # from `detections`
             p = table[(table.learner == l) & (table.setting == s) & (table.task == 'profiling') & (table.compound != 'all')]
             for x in p[p.metric == 'mAP'].itertuples():
                 ret = p[(p.compound == x.compound) & (p.metric == 'retrieved')]
-                seeds = f", retrieved in {ret.estimate.iloc[0]:.0%} of seeds" if len(ret) else ''
+                seeds = f", retrieved in {ret.estimate.iloc[0]:.0%} of seed x cell line tests" if len(ret) else ''
                 r[f"mAP {x.compound}"] = fmt(x.estimate, x.lo, x.hi, digits) + seeds
         rows.append(r)
     return pd.DataFrame(rows)
@@ -386,8 +386,8 @@ def _tables_section(out, ctx):
         ct = compound_table(det, table)
         write_text(out/'compounds.csv', det.to_csv(index=False)); write_text(out/'table_compounds.md', frame_markdown(ct, n_left=2))
         md += ["\n## Per compound: detection (ROC AUC) and phenotypic activity (mAP)\n\nEvery compound against its cell line's "
-               "controls, estimate [95% interval]; mAP of its test wells against the control wells, and in what share of seeds its "
-               "replicate retrieval was significant (BH over compounds; in most cell lines, where there are several).\n\n", frame_markdown(ct, n_left=2)]
+               "controls, estimate [95% interval]; mAP of its test wells against the control wells, and in what share of its "
+               "seed x cell line tests replicate retrieval was significant (BH over compounds).\n\n", frame_markdown(ct, n_left=2)]
     md.append("\n## Table 2: every metric, estimate [95% interval]\n\n`*`: not resampled over wells (the interval rests on the seeds).\n")
     for task in TASKS:
         tt = task_table(table, task) if len(table) else pd.DataFrame()

@@ -110,7 +110,7 @@ def _design_text(d, opts, data):
     probe = ("a class-balanced logistic regression per compound and cell line (penalty by cross-validation over training wells)"
              if opts.probe == 'logistic' else f"the paper's {opts.probe.replace('_', '-')} head on its SGD grid")
     return (f"Data: **{data}**; {m.cell_line.nunique()} cell line(s), {m.compound.nunique() - 1} treated compound(s) against "
-            f"{d.control!r}; train {n('train')}, validation {n('valid')}, test {n('test')} (every test crop evaluated). "
+            f"{d.control!r}; train {n('train')}, validation {n('valid')}, test {n('test')} (every test crop scored by the probe and the profiling). "
             f"Distance pair: {d.pair if d.pair else 'none'}. Held-out: {d.holdout or 'half of the wells of every cell line x compound'}. "
             f"Controls: {'time-matched' if opts.controls == 'matched' else 'the paper’s (every time point)'}. "
             f"Probe: {probe}. " + _normalisation_text(d, opts))
@@ -125,7 +125,7 @@ def plan_designs(data:str, # 'synthetic', 'lincs-a549' or an index file
     screen_kw = _screen_options(data, opts, source['crops'], source['scaling'], source['skip_bad'])
     made = {s: make_design(data, source['channels'], source['columns'], source['pair'], source['control'], opts.controls,
                            opts.max_per_well, seed=s, n_boot=opts.n_boot,
-                           min_control_wells=opts.min_control_wells, **screen_kw) for s in (opts.seeds if per_seed else [0])}
+                           min_control_wells=opts.min_control_wells, probe=opts.probe, **screen_kw) for s in (opts.seeds if per_seed else [0])}
     return {s: made[s if per_seed else 0] for s in opts.seeds}
 
 # %% ../../nbs/06f_compare.run.ipynb #99a63e9e
@@ -155,7 +155,7 @@ def judge_run(out, # the report folder
     table = verdict_table(coll, design.df_wells, n_wells, per_seed)
     comps = comparisons(coll, design.df_wells, per_seed)
     best = best_setups(table, comps) if len(comps) else pd.DataFrame()
-    det = detections(coll, design.df_wells, per_seed)
+    det = detections(coll, design.df_wells, per_seed, units=design.units, control=design.control)
     truth = (truth_checks(out, table, comps, best, design.screen.info['ground_truth'], opts.seeds, per_seed, det)
              if data == 'synthetic' and len(best) else None)
     return AttrDict(table=table, comps=comps, best=best, detections=det, truth=truth)

@@ -52,7 +52,9 @@ def collect(out, # the report folder
                 sc = sc[~sc.metric.isin(['skipped', 'failed', *NOT_SUMMARISED])]
                 if not len(sc): continue
                 rep = read_replicates(folder, task)
-                for k, v in sc.groupby(['compound', 'metric']).value.agg(SUMMARY[task]).items():
+                summ = sc.groupby(['compound', 'metric']).value
+                summ = pd.concat([summ.agg(SUMMARY[task]), summ.mean()[lambda s: s.index.get_level_values(1) == 'retrieved']])
+                for k, v in summ[~summ.index.duplicated(keep='last')].items():  # a 0/1 call: its share of the cell lines
                     per_seed.setdefault(k, []).append(rep[k].to_numpy() if rep is not None and k in rep.columns else np.array([v]))
                     n = int(sc[(sc.compound == k[0]) & (sc.metric == k[1])].value.notna().sum())
                     n_cl[k] = min(n_cl.get(k, n), n)
@@ -160,10 +162,19 @@ def best_setups(table:pd.DataFrame, # from `verdict_table`
     return pd.DataFrame(out)
 
 # %% ../../nbs/06d_compare.verdicts.ipynb #67b94a08
+def _compound_df(units, cl, cpd, control, default):
+    "Degrees of freedom of a compound's well part: its test units and its controls', each less one (`default` without a table)"
+    if units is None: return default
+    n = units.set_index('stratum').n_units
+    k = [n.get(f"{cl} | {c}") for c in (cpd, control)]
+    return float(sum(max(v - 1, 0) for v in k)) if None not in k else default
+
 def detections(collected:dict, # from `collect`
-               df_wells:float=np.inf, # degrees of freedom of the well part
+               df_wells:float=np.inf, # degrees of freedom of the well part (used where `units` does not say)
                per_seed_split:bool=False, # the split was redrawn per seed
                alpha:float=0.05, # the level of a call
+               units:pd.DataFrame=None, # the design's `units` table: each compound's own degrees of freedom
+               control:str=None, # the control compound (its stratum in `units`)
               ) -> pd.DataFrame:
     "Per row, cell line and compound: ROC AUC with its interval, p-value of AUC = 0.5, Holm over the row's compounds, detected"
     out = []
@@ -171,11 +182,12 @@ def detections(collected:dict, # from `collect`
         if task != 'classification' or not c.get('by_cell_line'): continue
         part = []
         for (cl, cpd), r in sorted(c['by_cell_line'].items()):
-            ci = interval(_wells_only(r, per_seed_split), df_wells, bounds=(0, 1))
-            t = (ci['estimate'] - 0.5)/ci['se'] if ci['se'] > 0 else np.sign(ci['estimate'] - 0.5)*np.inf
+            ci = interval(_wells_only(r, per_seed_split), _compound_df(units, cl, cpd, control, df_wells), bounds=(0, 1))
+            ok = np.isfinite(ci['se']) and ci['se'] > 0  # no spread measured (one seed, nothing resampled): no call
+            p = float(2*sst.t.sf(abs(ci['estimate'] - 0.5)/ci['se'], ci['df'])) if ok else np.nan
             part.append(dict(learner=learner, setting=setting, cell_line=cl, compound=cpd, estimate=ci['estimate'], lo=ci['lo'],
-                             hi=ci['hi'], n_seeds=ci['n_seeds'], p_value=float(2*sst.t.sf(abs(t), ci['df']))))
-        for p, a in zip(part, holm([p['p_value'] for p in part])): p.update(p_holm=a, detected=bool(a < alpha and p['estimate'] > 0.5))
+                             hi=ci['hi'], df=ci['df'], n_seeds=ci['n_seeds'], p_value=p))
+        for p, a in zip(part, holm([p['p_value'] for p in part])): p.update(p_holm=a, detected=bool(a < alpha and p['estimate'] > 0.5))  # NaN: False
         out += part
     return pd.DataFrame(out)
 

@@ -47,6 +47,8 @@ def probe_targets(meta:pd.DataFrame, # crops' metadata: `cell_line`, `compound`,
     m = meta.reset_index(drop=True)
     treated = ~m.is_control.astype(bool).to_numpy()
     t = m.compound.astype(str)
+    taken = sorted(set(t[treated]) & {'all', 'mean'})
+    if taken: raise InputError(f"compound(s) named {taken}: these names stand for the pooled and the mean scores; rename the compound(s)")
     if 'concentration_uM' in m.columns:
         doses = m[treated].groupby(['cell_line', 'compound']).concentration_uM.transform('nunique')
         several = np.zeros(len(m), bool); several[treated] = doses.to_numpy() > 1
@@ -398,7 +400,8 @@ def _logistic_targets(reps, split, seed, **kwargs):
     fits = pd.DataFrame(fits)
     xfit = fits[(fits['mode'] == 'cross-fit') & (fits.compound != 'all')]
     if len(xfit): notes.append(f"classification: {len(xfit)} compound(s) cross-fitted over test wells (fewer than two training wells of a class)")
-    if not fits.converged.all(): notes.append(f"classification: {(~fits.converged).sum()} probe(s) did not converge")
+    unique = fits.drop_duplicates(['cell_line', 'mode', 'lam', 'cv_roc_auc', 'control_wells', 'treated_wells'])  # 'all' reusing a compound's fit
+    if not unique.converged.all(): notes.append(f"classification: {(~unique.converged).sum()} probe fit(s) did not converge")
     return pd.concat(preds, ignore_index=True), fits, notes
 
 # %% ../../nbs/05a_eval.probe.ipynb #53b362c4
@@ -433,7 +436,9 @@ def probe_replicates(predictions:pd.DataFrame, # `probe_scores(...).predictions`
     for cl in sorted(set(predictions.cell_line)):
         for m in PROBE_SCORES:
             per = [v for (c, t, mm), v in out.items() if c == cl and mm == m and t not in ('all', 'mean')]
-            out[(cl, 'mean', m)] = np.mean(per, axis=0)
+            with warnings.catch_warnings():  # as `target_scores`: a compound without a score is left out of the mean
+                warnings.simplefilter('ignore', RuntimeWarning)
+                out[(cl, 'mean', m)] = np.nanmean(per, axis=0)
     return out
 
 # %% ../../nbs/05a_eval.probe.ipynb #2ceb97cd

@@ -28,8 +28,9 @@ def normalize_features(reps:Representations, # features with metadata (`is_contr
                        method:str='mad_robustize', # pycytominer `normalize` method, or None for no normalisation
                        by:str='plate', # normalise each group of this column separately
                        groups=None, # or a group label per row (e.g. `normalization_groups`), used instead of `by`
+                       references:dict=None, # {group: row positions of the controls it is normalised against} (default: its own)
                       ) -> Representations:
-    "Features normalised per group against that group's control crops with pycytominer"
+    "Features normalised per group against its reference control crops (by default the group's own) with pycytominer"
     import warnings
     from pycytominer import normalize
     if method is None: return reps
@@ -37,16 +38,17 @@ def normalize_features(reps:Representations, # features with metadata (`is_contr
     if groups is None and by not in reps.meta.columns: raise InputError(f"normalize: metadata lacks column {by!r}")
     labels = reps.meta[by].to_numpy() if groups is None else np.asarray(groups)
     if len(labels) != len(reps): raise InputError(f"normalize: {len(labels)} group labels for {len(reps)} rows")
-    feats = [f'f{i}' for i in range(reps.X.shape[1])]
+    feats, is_ctrl = [f'f{i}' for i in range(reps.X.shape[1])], reps.meta.is_control.to_numpy(bool)
     X, flat = np.empty_like(reps.X), 0
     for g, ix in pd.Series(labels).groupby(labels, sort=True).indices.items():
-        ctrl = reps.meta.is_control.to_numpy(bool)[ix]
-        if not ctrl.any(): raise InputError(f"normalize: {by if groups is None else 'group'} {g!r} has no control crops to normalise against")
-        df = pd.DataFrame(reps.X[ix], columns=feats).assign(Metadata_is_control=ctrl)
-        out = normalize(df, features=feats, meta_features=['Metadata_is_control'], samples='Metadata_is_control == True',
-                        method=method)[feats].to_numpy(np.float32, copy=True)
+        ref = np.asarray(references[g]) if references is not None else ix[is_ctrl[ix]]
+        if not len(ref): raise InputError(f"normalize: {by if groups is None else 'group'} {g!r} has no control crops to normalise against")
+        rows = np.r_[ix, ref]  # the group's rows, then its reference controls (fitted on those alone)
+        df = pd.DataFrame(reps.X[rows], columns=feats).assign(Metadata_ref=np.r_[np.zeros(len(ix), bool), np.ones(len(ref), bool)])
+        out = normalize(df, features=feats, meta_features=['Metadata_ref'], samples='Metadata_ref == True',
+                        method=method)[feats].to_numpy(np.float32, copy=True)[:len(ix)]
         if method == 'mad_robustize':  # no spread on the controls: standardise (or centre) instead of dividing by 1e-18
-            c = reps.X[ix][ctrl]
+            c = reps.X[ref]
             med = np.median(c, 0)
             zero = np.median(np.abs(c - med), 0) == 0
             if zero.any():
@@ -63,12 +65,12 @@ def normalization_groups(meta:pd.DataFrame, # crops' metadata: `cell_line`, `pla
                          by:str='plate', # the group normalised on its own controls where it can be
                          fallback=('batch',), # coarser groups tried next, where the metadata has them; then the cell line
                         ) -> AttrDict:
-    "The normalisation group of every crop, a `table` of where each plate went, and `notes`"
+    "The normalisation group of every crop, the control rows each group is normalised against, a `table` and `notes`"
     m = meta.reset_index(drop=True)
     ctrl = m.is_control.astype(bool).to_numpy()
     wells = (m.plate.astype(str) + '/' + m.well.astype(str)).to_numpy()
     levels = [by] + [c for c in fallback if c in m.columns and c != by] + ['cell_line']
-    group, level = np.full(len(m), None, object), np.full(len(m), None, object)
+    group, level, references = np.full(len(m), None, object), np.full(len(m), None, object), {}
     for lv in levels:
         keys = ['cell_line'] if lv == 'cell_line' else ['cell_line', lv]
         key = m[keys].astype(str).agg(' / '.join, axis=1).to_numpy()
@@ -76,6 +78,7 @@ def normalization_groups(meta:pd.DataFrame, # crops' metadata: `cell_line`, `pla
         need = 1 if lv == 'cell_line' else min_control_wells
         ok = (group == None) & (pd.Series(key).map(n).fillna(0).to_numpy() >= need)
         group[ok], level[ok] = [f"{lv} {k}" for k in key[ok]], lv
+        for k in set(key[ok]): references[f"{lv} {k}"] = np.flatnonzero(ctrl & (key == k))  # every control of that plate, batch or cell line
     if (group == None).any():
         raise InputError(f"normalize: cell line(s) {sorted(set(m.cell_line[group == None]))} have no control crops to normalise against")
     table = (pd.DataFrame(dict(cell_line=m.cell_line, plate=m.plate, level=level, group=group, well=wells, ctrl=ctrl))
@@ -85,7 +88,7 @@ def normalization_groups(meta:pd.DataFrame, # crops' metadata: `cell_line`, `pla
     for lv, t in table[table.level != by].groupby('level', sort=False):
         notes.append(f"normalisation: {len(t)} {by}(s) with fewer than {min_control_wells} control wells ({', '.join(map(str, t.plate[:6]))}"
                      f"{' ...' if len(t) > 6 else ''}) are normalised against the controls of their {lv.replace('_', ' ')}")
-    return AttrDict(groups=group, table=table, notes=notes)
+    return AttrDict(groups=group, references=references, table=table, notes=notes)
 
 # %% ../../nbs/05c_eval.profiling.ipynb #56daf2f0
 WELL_KEYS = ['plate', 'well', 'time_h']
