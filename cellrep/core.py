@@ -6,14 +6,15 @@ Docs: https://cellrep.github.io/cellrep/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #df5e7b3a
 from __future__ import annotations
-import os, json, shutil, resource, ctypes
+import errno, os, json, shutil, resource, ctypes
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 
 # %% auto #0
-__all__ = ['InputError', 'data_locations', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json', 'Representations',
-           'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory', 'keep_freed_memory', 'huge_pages']
+__all__ = ['InputError', 'data_locations', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json', 'load_json_or',
+           'os_problem', 'Representations', 'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory',
+           'keep_freed_memory', 'huge_pages']
 
 # %% ../nbs/00_core.ipynb #cc67f218
 class InputError(ValueError):
@@ -71,8 +72,32 @@ def save_json(obj, path):
     return Path(path)
 
 def load_json(path):
-    "Read the JSON object at `path`"
-    return json.loads(Path(path).read_text())
+    "Read the JSON object at `path`; a damaged file (truncated, not JSON, not UTF-8) is an `InputError` naming it"
+    try: return json.loads(Path(path).read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as e: raise InputError(f"{path}: damaged, not readable as JSON ({e})") from None
+
+def load_json_or(path, default=None):
+    "The JSON object at `path`, or `default` when the file is missing or damaged (what it held is then recomputed)"
+    try: return load_json(path) if Path(path).is_file() else default
+    except InputError: return default
+
+# %% ../nbs/00_core.ipynb #2968f385
+_OS_PROBLEMS = {errno.ENOSPC: 'no space left on the device: free some and rerun the same command to resume',
+                errno.EDQUOT: 'disk quota exceeded: free some space and rerun the same command to resume',
+                errno.EROFS: 'read-only file system: pass a folder on a writable disk',
+                errno.EACCES: 'permission denied: pass a folder you can write to',
+                errno.EPERM: 'operation not permitted (an immutable folder?): pass a folder you can write to',
+                errno.ENOTDIR: 'a file stands where a folder belongs: move it away or pass another folder',
+                errno.EEXIST: 'a file stands where a folder belongs: move it away or pass another folder',
+                errno.EISDIR: 'a folder stands where a file belongs: move it away'}
+
+def os_problem(e:OSError, # the error
+               path=None, # the path to name when the error names none
+              ) -> str:
+    "One line for a filesystem error: the path, the problem in words and what to do"
+    where = getattr(e, 'filename', None) or path
+    what = _OS_PROBLEMS.get(getattr(e, 'errno', None)) or getattr(e, 'strerror', None) or str(e)
+    return f"{where}: {what}" if where else what
 
 # %% ../nbs/00_core.ipynb #b0f7deba
 class Representations:

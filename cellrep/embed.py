@@ -14,10 +14,10 @@ from fastcore.basics import AttrDict
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
 import cellrep
-from .core import InputError, atomic_path, save_json, load_json
+from .core import InputError, atomic_path, save_json, load_json, load_json_or, os_problem
 from .models import Classifier, Autoencoder, Regularized, BYOL, load_original_checkpoint
 from .learners import backbone_of, encode
-from .data.screen import Screen, read_index, screen_from_index, screen_fingerprint
+from .data.screen import Screen, read_index, screen_from_index, screen_fingerprint, scaling_arg
 from .data.synthetic import synthetic_screen
 from .data.lincs import lincs_a549
 
@@ -138,13 +138,7 @@ def report_params(run:dict, # a report's `run.json`
 # %% ../nbs/08_embed.ipynb #9c1e4b7a
 def _as_list(v): "A list from a list or a comma-separated string (None stays None)"; return None if v is None else ([c.strip() for c in v.split(',')] if isinstance(v, str) else list(v))
 
-def _scaling(v):
-    "'image', 'plate', 'fixed' or 'lo,hi' / (lo, hi)"
-    if v is None or isinstance(v, (list, tuple)): return None if v is None else tuple(float(a) for a in v)
-    if ',' in str(v):
-        try: return tuple(float(a) for a in v.split(','))
-        except ValueError: raise InputError(f"scaling {v!r}: expected 'image', 'plate', 'fixed' or 'lo,hi'") from None
-    return v
+_scaling = scaling_arg  # 'lo,hi' as (lo, hi), as the compare command takes it
 
 # %% ../nbs/08_embed.ipynb #c0a20ae4
 def data_params(setup:AttrDict, # from `load_setup`
@@ -225,7 +219,8 @@ def _check_identity(out, ident):
     "Refuse `out` when it holds profiles of other inputs; record `ident` there otherwise"
     path = Path(out)/'chunks'/'identity.json'
     done = Path(out)/'embed.json'
-    old = load_json(path) if path.exists() else (load_json(done)['identity'] if done.exists() else None)
+    info = load_json_or(done)  # a damaged embed.json: its profiles are made again from the chunks
+    old = load_json(path) if path.exists() else (info.get('identity') if isinstance(info, dict) else None)
     if old is not None and old != ident:
         diff = ', '.join(f"{k}: {old.get(k)!r} there, {ident[k]!r} now" for k in ident if old.get(k) != ident[k])
         raise InputError(f"{out}: holds profiles made from other inputs ({diff}); pass a new --out or remove the folder")
@@ -242,6 +237,14 @@ def _table(meta:pd.DataFrame, X:np.ndarray, meta_schema:pa.Schema=None) -> pa.Ta
 def _write_chunk(path, table, key):
     "Write a chunk of profiles atomically, tagged with the key of its inputs"
     with atomic_path(path) as tmp: pq.write_table(table.replace_schema_metadata({_KEY: key.encode()}), tmp)
+
+def _chunk_ok(path, key) -> bool:
+    "Whether a chunk file is whole (False: encode it again); one made from other inputs is refused"
+    try: got = (pq.read_schema(path).metadata or {}).get(_KEY, b'').decode()
+    except Exception: return False
+    if got != key: raise InputError(f"{path}: a chunk made from other inputs (key {got or 'missing'!r}, expected {key!r}); "
+                                    "remove the folder or pass a new --out")
+    return True
 
 def _read_chunk(path, key):
     "Read a chunk of profiles, refused when it was made from other inputs"
@@ -270,7 +273,7 @@ def encode_chunks(setup:AttrDict, # from `load_setup`
     starts = range(0, len(screen), chunk)
     paths = [Path(out)/'chunks'/f'chunk-{i//chunk:05d}.parquet' for i in starts]
     for start, path in zip(progress_bar(starts, leave=False) if progress else starts, paths):
-        if path.exists(): _read_chunk(path, key); continue
+        if path.exists() and _chunk_ok(path, key): continue  # a damaged chunk (truncated, overwritten) is encoded again
         part = screen[start:start + chunk]
         reps = encode(setup.backbone, part, bs=bs, device=device)
         _write_chunk(path, _table(meta.iloc[start:start + chunk], reps.X, schema), key)
@@ -330,7 +333,9 @@ def embed(setup, # a setup folder of a report (record.json + checkpoint), or an 
           progress:bool=True, # progress bar and a summary line
          ) -> AttrDict:
     "Encode every crop of a screen with a setup's backbone; write crop- and well-level profiles and `embed.json` to `out`"
+    if not str(out).strip(): raise InputError(f"out {str(out)!r}: expected the name of an output folder")
     start, out = time.perf_counter(), Path(out)
+    if out.exists() and not out.is_dir(): raise InputError(f"out {out}: is a file; expected a folder (new, or of these profiles)")
     if aggregate not in ('median', 'mean'): raise InputError(f"aggregate {aggregate!r}: expected 'median' or 'mean'")
     if bs < 1 or chunk < 1: raise InputError(f"bs={bs}, chunk={chunk}: expected >= 1")
     s = load_setup(setup)
@@ -339,7 +344,8 @@ def embed(setup, # a setup folder of a report (record.json + checkpoint), or an 
     check_fit(s, screen)
     files = AttrDict(crops=out/'crops.parquet', wells=out/'wells.parquet', info=out/'embed.json')
     ident = _identity(s, screen, -(-chunk//bs)*bs)
-    done = load_json(files.info) if files.info.exists() else {}
+    done = load_json_or(files.info, {})  # missing or damaged: the profiles are made (again)
+    if not isinstance(done, dict): done = {}
     if done.get('identity') == ident and files.crops.exists():  # the crops are there: at most the wells to redo
         if done.get('aggregate') == aggregate and files.wells.exists():
             if progress: print(f"{out}: already holds these profiles")
@@ -385,4 +391,7 @@ def cellrep_embed(setup:str, # a setup folder of a report (record.json + checkpo
                progress=not no_progress)
     except InputError as e:
         print(f"cellrep-embed: error: {' '.join(str(e).split())}", file=sys.stderr)
+        sys.exit(2)
+    except OSError as e:
+        print(f"cellrep-embed: error: {os_problem(e, out)}; finished chunks are kept in {out}", file=sys.stderr)
         sys.exit(2)

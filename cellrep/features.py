@@ -254,6 +254,15 @@ def _select(X, names, objects, what, na_cutoff):
     return X[:, ~const], kept[~const].tolist(), dropped
 
 # %% ../nbs/02a_features.ipynb #514b2075
+def _cached_features(folder):
+    "(X, names, objects, seconds) from a feature cache folder, or None with a warning when it is damaged (measured again)"
+    try:
+        info, df = load_json(folder/'info.json'), pd.read_parquet(folder/'features.parquet')
+        return df[info['names']].to_numpy(np.float64), info['names'], df['object'].to_numpy(), info['seconds']
+    except Exception as e:
+        warnings.warn(f"feature cache {folder} is damaged ({type(e).__name__}: {e}): measured again")
+        return None
+
 def cellprofiler_features(screen:Screen, # the crops
                           masks=None, # N x H x W label images or boolean masks (None: segment the first channel)
                           threshold:float=None, # foreground threshold in [0, 1] (None: Otsu of the first channel, sampled)
@@ -292,10 +301,8 @@ def cellprofiler_features(screen:Screen, # the crops
     folder = None
     if cache is not False:
         folder = (cache_dir() if cache is True else Path(cache))/'features'/f'cellprofiler-{_features_key(screen, masks, p)}'
-    if folder is not None and (folder/'info.json').exists():
-        info, df = load_json(folder/'info.json'), pd.read_parquet(folder/'features.parquet')
-        X, names, objects = df[info['names']].to_numpy(np.float64), info['names'], df['object'].to_numpy()
-        seconds, cached = info['seconds'], True
+    got = _cached_features(folder) if folder is not None and (folder/'info.json').exists() else None
+    if got is not None: X, names, objects, seconds, cached = *got, True
     else:
         if n_jobs is None: n_jobs = torch.get_num_threads() if len(screen) > 2000 else 1  # a worker of `compare` has its share of the cores
         tasks = (delayed(_cp_chunk)(screen.crops[i:i+chunk].numpy(), screen.max_value,
@@ -307,10 +314,13 @@ def cellprofiler_features(screen:Screen, # the crops
         objects = np.concatenate([o for _, _, o in parts])
         seconds, cached = time.perf_counter() - start, False
         if folder is not None:
-            with atomic_path(folder) as tmp:
-                tmp.mkdir(parents=True)
-                pd.DataFrame(X, columns=names).assign(object=objects).to_parquet(tmp/'features.parquet')
-                save_json(dict(names=names, seconds=seconds, n=len(screen), params=p), tmp/'info.json')
+            try:
+                with atomic_path(folder) as tmp:
+                    tmp.mkdir(parents=True)
+                    pd.DataFrame(X, columns=names).assign(object=objects).to_parquet(tmp/'features.parquet')
+                    save_json(dict(names=names, seconds=seconds, n=len(screen), params=p), tmp/'info.json')
+            except OSError as e:  # a read-only or full cache costs the next run the measuring, never this run its result
+                warnings.warn(f"feature cache {folder}: cannot write ({e.strerror or e}); the measurements are not cached")
     X, kept, dropped = _select(X, names, objects, what, na_cutoff)
     reps = Representations(X, screen.meta)
     reps.names, reps.objects, reps.dropped, reps.threshold = kept, np.asarray(objects), dropped, p['threshold']

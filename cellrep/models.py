@@ -151,7 +151,11 @@ def load_original_checkpoint(path_or_state, # a checkpoint file of the original 
     sd = path_or_state
     if isinstance(sd, (str, Path)):
         if not Path(sd).exists(): raise InputError(f"{sd}: checkpoint file not found")
-        sd = torch.load(sd, map_location='cpu', weights_only=True)
+        try: sd = torch.load(sd, map_location='cpu', weights_only=True)
+        except Exception as e:
+            raise InputError(f"{path_or_state}: not a checkpoint torch can read ({type(e).__name__}: {str(e).splitlines()[0][:120]}); "
+                             "expected a setup folder of a report (record.json and a *.pt checkpoint) or a checkpoint file") from None
+    if not isinstance(sd, dict): raise InputError(f"{path_or_state}: a checkpoint holds a state dict; this file holds a {type(sd).__name__}")
     if 'state_dict' in sd and isinstance(sd['state_dict'], dict): sd = sd['state_dict']
     sd = {k.removeprefix('module.'): v for k,v in sd.items()}
     prefix = 'encoder.' if any(k.startswith('encoder.') for k in sd) else 'model.'

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib, json, os, shutil, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from ..core import InputError, Representations, atomic_path, save_json, load_json
+from ..core import InputError, Representations, atomic_path, save_json, load_json, load_json_or
 from ..eval.distance import distance_scores, distance_replicates
 from ..eval.probe import probe_scores, probe_replicates, hparam_grid
 from ..eval.cluster import clustering_scores, cluster_replicates
@@ -120,6 +120,7 @@ def _evaluate_task(task, loaded, design, opts, seed, device, folder):
         with atomic_path(folder/f'replicates_{task}.parquet') as tmp: replicate_frame(rp).to_parquet(tmp)
         rows = scores.assign(note='; '.join(notes))
     except InputError as e: rows = pd.DataFrame([dict(task=task, cell_line='', metric='skipped', value=np.nan, note=str(e))])
+    except OSError: raise  # the disk, not the task: the run stops with one line and the task is computed on rerun
     except Exception as e: rows = pd.DataFrame([dict(task=task, cell_line='', metric='failed', value=np.nan, note=f"{type(e).__name__}: {e}")])
     if 'compound' not in rows.columns: rows['compound'] = 'all'
     return rows[SCORE_COLS]
@@ -166,7 +167,7 @@ def evaluate_setup(folder, # a setup folder with `representations.parquet`
                   ) -> pd.DataFrame:
     "Tidy scores of the four tasks, each computed once (again where damaged or failed) and cached with its replicates"
     folder, loaded, parts = Path(folder), None, []
-    timings = load_json(folder/'timings.json') if (folder/'timings.json').exists() else {}
+    timings = load_json_or(folder/'timings.json', {})  # damaged: the tasks computed now are timed again
     done = _manifest(folder, _digest(folder/'representations.parquet'))
     for task in TASKS:
         path = folder/f'scores_{task}.csv'
@@ -186,7 +187,7 @@ def evaluate_setup(folder, # a setup folder with `representations.parquet`
             timings[task] = time.perf_counter() - t0
             save_json(timings, folder/'timings.json')
             with atomic_path(path) as tmp: rows.to_csv(tmp, index=False)
-            done[task] = _digest(path)
+            done[task] = _task_digest(folder, task)
             save_json(done, folder/'scores.json')  # last: a task is done when its scores are whole and recorded here
             old = read_scores(path)
         parts.append(old)
@@ -209,9 +210,14 @@ def _manifest(folder, reps_digest:str) -> dict:
     if not isinstance(d, dict) or d.get('representations') != reps_digest: return {'representations': reps_digest}
     return d
 
+def _task_digest(folder, task:str) -> str:
+    "Digest of a task's files: its scores and, where it has them, its replicates"
+    files = [Path(folder)/f'scores_{task}.csv', Path(folder)/f'replicates_{task}.parquet']
+    return '+'.join(_digest(f) for f in files if f.exists())
+
 def _cached_scores(path, task, digest) -> pd.DataFrame|None:
-    "The scores of `task` when the file is the one recorded as finished and not a failure, else None (computed again)"
-    if digest is None or not path.exists() or _digest(path) != digest: return None  # missing, truncated or replaced
+    "The scores of `task` when its files are the ones recorded as finished and not a failure, else None (computed again)"
+    if digest is None or not path.exists() or _task_digest(path.parent, task) != digest: return None  # missing, truncated or replaced
     df = read_scores(path)
     if (df.metric == 'failed').any(): return None  # an earlier failure is retried, never returned as the answer
     if task != 'distance' and not (df.metric == 'skipped').any() and not (Path(path).parent/f'replicates_{task}.parquet').exists(): return None

@@ -160,7 +160,9 @@ def check_identity(out, # the report folder
     "Refuse a report folder whose `run.json` holds a comparison of other data or options, naming the differences"
     path = Path(out)/'run.json'
     if not path.exists(): return
-    old = load_json(path)
+    try: old = load_json(path)
+    except InputError as e: raise InputError(f"{e}; it records which comparison {out} holds: pass a new --out, or remove the folder to start again") from None
+    if not isinstance(old, dict): raise InputError(f"{path}: damaged, not a JSON object; pass a new --out, or remove the folder to start again")
     def flat(d, pre=''):
         return {f"{pre}{k}": v for k0, v0 in d.items() for k, v in (flat(v0, f"{k0}.").items() if isinstance(v0, dict) else [(k0, v0)])}
     a, b = flat(old), flat(ident)

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.basics import AttrDict
 from fastcore.script import store_true
-from ..core import InputError, atomic_path, save_json, load_json, get_device, keep_freed_memory
-from ..data.screen import Screen
+from ..core import InputError, atomic_path, save_json, load_json, load_json_or, os_problem, get_device, keep_freed_memory
+from ..data.screen import Screen, scaling_arg
 from ..data.screen import screen_fingerprint
 from ..design import make_design
 from .options import Options, resolve_options, run_identity, check_identity, _mapping
@@ -175,8 +175,9 @@ def report_run(out, # the report folder
                changed:bool, # whether `results.csv` changed in this call (figures are redrawn only then)
               ) -> Path:
     "Write the report with the timings of every job and stage; returns the path of `report.md`"
-    timings = {j: load_json(setup_dir(out, *j)/'timings.json') for j in jobs if (setup_dir(out, *j)/'timings.json').exists()}
-    stages = load_json(out/'stages.json') if (out/'stages.json').exists() and not changed else {'data': t_data}
+    timings = {j: t for j in jobs if isinstance(t := load_json_or(setup_dir(out, *j)/'timings.json'), dict)}
+    stages = load_json_or(out/'stages.json') if not changed else None
+    if not isinstance(stages, dict): stages = {'data': t_data}  # missing or damaged: this run's
     ctx = {**ctx, 'timings': timings}
     report = write_report(out, {**ctx, 'stages': stages}, refresh=changed)
     if changed or 'report' not in stages:
@@ -206,9 +207,15 @@ def compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an 
     keep_freed_memory()  # every stage allocates and frees large arrays: keep their pages in the process
     opts = resolve_options(preset, **options)
     dev = get_device(device)
-    workers = workers or (4 if dev.type == 'cuda' else 1)
+    if workers is None: workers = 4 if dev.type == 'cuda' else 1  # 0 is refused, not taken for the default
     if workers < 1: raise InputError(f"workers={workers}: expected at least 1")
+    if not str(out).strip(): raise InputError(f"out {str(out)!r}: expected the name of a report folder")
     out = Path(out)
+    scaling = scaling_arg(scaling)
+    if isinstance(scaling, tuple): scaling = list(scaling)  # 'lo,hi' as run.json keeps it
+    chans = [c.strip() for c in channels.split(',')] if isinstance(channels, str) else channels
+    twice = sorted({c for c in chans or [] if chans.count(c) > 1})
+    if twice: raise InputError(f"channels {channels!r}: {', '.join(twice)} named more than once; expected each channel once")
     if out.exists() and not out.is_dir(): raise InputError(f"out {out}: is a file; expected a folder (new, or of this comparison)")
     source = dict(data=str(data), channels=channels, columns=_mapping(columns), pair=pair, control=control, crops=crops,
                   scaling=scaling, skip_bad=skip_bad)
@@ -272,7 +279,7 @@ def compare_cli(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
                 control:str=None, # the control compound
                 crop_size:int=None, # crop side in pixels, a multiple of 4 (default: 32 for cpu, 64 for full)
                 crops:str=None, # index data: objects (centred on objects_csv or x, y) or grid (tiles)
-                scaling:str=None, # intensity scaling: image, plate or fixed (percentiles per image / per plate, or the bit range)
+                scaling:str=None, # intensity scaling: image, plate, fixed or lo,hi (percentiles per image / per plate, the bit range, or grey levels)
                 skip_bad:store_true=False, # skip unreadable images (listed in the report) instead of stopping
                 max_per_well:int=None, # most crops per training or validation well (test crops are never capped)
                 controls:str=None, # matched (controls at the drugs' time points, default) or paper
@@ -316,7 +323,7 @@ def cellrep_compare(argv:list=None, # the arguments (default: the command line's
     warnings.showwarning = lambda message, *a, **k: print(f"cellrep-compare: warning: {' '.join(str(message).split())}", file=sys.stderr)
     try: res = compare_cli(**args)
     except InputError as e: _error(e)
-    except OSError as e: _error(f"{getattr(e, 'filename', None) or args['out']}: {e.strerror or e}; finished work is kept in {args['out']}")
+    except OSError as e: _error(f"{os_problem(e, args['out'])}; finished work is kept in {args['out']}")
     except KeyboardInterrupt:
         print(f"cellrep-compare: interrupted; finished setups are kept in {args['out']}: rerun the same command to resume", file=sys.stderr)
         sys.exit(130)

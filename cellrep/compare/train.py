@@ -6,12 +6,13 @@ Docs: https://cellrep.github.io/cellrep/compare.train.html.md"""
 
 # %% ../../nbs/06b_compare.train.ipynb #5cef00b7
 from __future__ import annotations
-import math, time
+import errno, math, shutil, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
+import pyarrow.parquet as pq
 import matplotlib.pyplot as plt
 from fastai.callback.tracker import TerminateOnNaNCallback
-from ..core import InputError, Representations, atomic_path, save_json, load_json
+from ..core import InputError, Representations, atomic_path, save_json, load_json, load_json_or
 from ..data.screen import Screen
 from ..augment import get_setting
 from ..models import Backbone
@@ -20,8 +21,8 @@ from ..learners import train_setup, encode, backbone_of
 from .options import Options, resolve_options
 
 # %% auto #0
-__all__ = ['setup_dir', 'finished_record', 'save_figure', 'budget_epochs', 'untrained_backbone', 'weight_change', 'linear_cka',
-           'run_setup', 'run_reference']
+__all__ = ['setup_dir', 'finished_record', 'write_error', 'parquet_ok', 'save_figure', 'budget_epochs', 'untrained_backbone',
+           'weight_change', 'linear_cka', 'run_setup', 'run_reference']
 
 # %% ../../nbs/06b_compare.train.ipynb #d2218841
 def setup_dir(out, learner:str, setting:str, seed:int) -> Path:
@@ -32,7 +33,22 @@ def finished_record(folder) -> dict|None:
     "The record of a finished setup folder, or None when it is missing, damaged or records a failure (to be run again)"
     try: rec = load_json(Path(folder)/'record.json')
     except Exception: return None
-    return rec if isinstance(rec, dict) and rec.get('status') == 'done' else None
+    if not (isinstance(rec, dict) and rec.get('status') == 'done'): return None
+    return rec if parquet_ok(Path(folder)/'representations.parquet') else None  # damaged features: the setup is made again
+
+def write_error(e:Exception, folder) -> OSError|None:
+    "`e` as an `OSError` when it is a failure to write files (torch's checkpoint writer says a full disk as a RuntimeError)"
+    if isinstance(e, OSError): return e
+    if isinstance(e, RuntimeError) and ('inline_container' in str(e) or 'PytorchStreamWriter' in str(e)):
+        if shutil.disk_usage(folder).free < 2**26: return OSError(errno.ENOSPC, 'No space left on device', str(folder))
+        cause = str(e.__cause__ or e).splitlines()[0][:160]  # fastai wraps the writer's error in its callback's
+        return OSError(errno.EIO, f"cannot write the checkpoint ({cause})", str(folder))
+    return None
+
+def parquet_ok(path) -> bool:
+    "Whether `path` is a whole parquet file (a truncated or overwritten one has no readable footer)"
+    try: pq.read_metadata(path); return True
+    except Exception: return False
 
 # %% ../../nbs/06b_compare.train.ipynb #7b20d926
 def save_figure(fig, path, dpi:int=90):
@@ -122,6 +138,7 @@ def run_setup(learner:str, # one of `cellrep.learners.LEARNERS`
         rec = dict(rec, status='done', steps_requested=opts.steps, encode_seconds=encode_s, encode_crops=len(screen),
                    weight_change=weight_change(backbone_of(learn.model), b0), cka_untrained=cka)
     except Exception as e:
+        if (w := write_error(e, folder)) is not None: raise w from None  # the disk, not the setup: stop, retry on rerun
         rec = dict(learner=learner, setting=setting, seed=seed, status='failed', error=f"{type(e).__name__}: {e}")
     save_json(rec, folder/'record.json')
     return rec
@@ -155,14 +172,16 @@ def run_reference(name:str, # one of `REFERENCES`
     folder.mkdir(parents=True, exist_ok=True)
     shared = folder.parent/'features.parquet'
     try:
-        if name != 'untrained' and shared.exists():
-            reps, seconds = Representations.load(shared), load_json(folder.parent/'features.json')['seconds']
+        seconds = (load_json_or(folder.parent/'features.json') or {}).get('seconds')
+        if name != 'untrained' and seconds is not None and parquet_ok(shared):  # else missing or damaged: computed again
+            reps = Representations.load(shared)
         else:
             reps, seconds = _reference_features(name, design.screen, design.split, seed, device)
             if name != 'untrained': reps.save(shared); save_json(dict(seconds=seconds), folder.parent/'features.json')
         _save_reps(Representations(reps.X, design.screen.meta.copy()), design.split, folder)
         rec = dict(learner=name, setting='reference', seed=seed, status='done', seconds=seconds, n_features=reps.X.shape[1])
     except Exception as e:
+        if (w := write_error(e, folder)) is not None: raise w from None
         rec = dict(learner=name, setting='reference', seed=seed, status='failed', error=f"{type(e).__name__}: {e}")
     save_json(rec, folder/'record.json')
     return rec

@@ -6,7 +6,7 @@ Docs: https://cellrep.github.io/cellrep/data.screen.html.md"""
 
 # %% ../../nbs/01_data.screen.ipynb #7c0cc872
 from __future__ import annotations
-import hashlib, json, os, random, warnings
+import csv, hashlib, json, os, random, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import tifffile
@@ -20,7 +20,8 @@ from ..core import InputError, atomic_path, save_json, load_json, get_device
 __all__ = ['SCREEN_COLS', 'INDEX_SCHEMA', 'CROPS_VERSION', 'Screen', 'screen_fingerprint', 'index_channels', 'InputWarning',
            'canonical_order', 'read_index', 'check_controls', 'read_image', 'image_bits', 'channel_hist', 'hist_range',
            'scale_intensity', 'grid_crops', 'object_crops', 'read_objects', 'cache_dir', 'index_fingerprint',
-           'screen_from_index', 'select_balanced', 'select_all', 'split_screen', 'ScreenDL', 'screen_dls', 'show_crops']
+           'scaling_arg', 'screen_from_index', 'select_balanced', 'select_all', 'split_screen', 'ScreenDL',
+           'screen_dls', 'show_crops']
 
 # %% ../../nbs/01_data.screen.ipynb #7c4f7006
 SCREEN_COLS = ['plate', 'well', 'site', 'cell_line', 'compound', 'concentration_uM', 'time_h', 'is_control']
@@ -107,9 +108,13 @@ def load(cls, path, mmap=True):
     path = Path(path)
     for f in ('crops.npy', 'meta.parquet', 'info.json'):
         if not (path/f).exists(): raise InputError(f"{path}: not a saved screen, {f} is missing")
-    arr = np.load(path/'crops.npy', mmap_mode='c' if mmap else None)
-    extra = load_json(path/'info.json')
-    return cls(torch.from_numpy(arr), pd.read_parquet(path/'meta.parquet'), extra['channels'], extra['info'])
+    try:
+        arr, extra = np.load(path/'crops.npy', mmap_mode='c' if mmap else None), load_json(path/'info.json')
+        meta, channels, info = pd.read_parquet(path/'meta.parquet'), extra['channels'], extra['info']
+    except Exception as e: raise InputError(f"{path}: damaged saved screen ({type(e).__name__}: {e})") from None
+    if arr.ndim != 4 or len(arr) != len(meta) or arr.shape[1] != len(channels):
+        raise InputError(f"{path}: damaged saved screen: crops of shape {arr.shape} for {len(meta)} metadata rows and {len(channels)} channel(s)")
+    return cls(torch.from_numpy(arr), meta, channels, info)
 
 # %% ../../nbs/01_data.screen.ipynb #f8aea5bc
 def screen_fingerprint(screen:Screen) -> str:
@@ -144,12 +149,28 @@ def _as_bool(col:pd.Series, name:str) -> pd.Series:
     if bad: raise InputError(f"{name}: column is_control has value(s) {bad[:5]}; expected 0/1 or true/false")
     return txt.isin(_TRUE)
 
+def _csv_header(path:Path) -> list:
+    "The column names of a CSV file's first line, as written (pandas renames a repeated one `plate.1`)"
+    with open(path, newline='', encoding='utf-8-sig', errors='replace') as f: return next(csv.reader(f), [])
+
+_SEPARATORS = {';': 'semicolons', '\t': 'tabs', '|': 'vertical bars'}
+def _check_header(path:Path, head:list):
+    "Refuse a header separated by something other than commas, or naming a column twice"
+    if len(head) == 1:
+        sep = next((s for s in _SEPARATORS if s in head[0]), None)
+        if sep: raise InputError(f"{path}: the header is separated by {_SEPARATORS[sep]}, not commas; "
+                                 "save the index as a comma-separated CSV (or as parquet)")
+    dup = sorted({c for c in head if head.count(c) > 1})
+    if dup: raise InputError(f"{path}: column(s) {dup} appear more than once in the header; expected each column once")
+
 def _read_table(path:Path) -> pd.DataFrame:
     "Read an index file (CSV or parquet), its text columns as text"
     if not path.exists(): raise InputError(f"{path}: index file not found")
     text_cols = {c: str for c in ('plate','well','cell_line','compound')}
-    try: return pd.read_parquet(path) if path.suffix in ('.parquet','.pq') else pd.read_csv(path, dtype=text_cols)
-    except Exception as e: raise InputError(f"{path}: cannot read the index as {'parquet' if path.suffix in ('.parquet','.pq') else 'CSV'} ({e})") from e
+    pq = path.suffix in ('.parquet','.pq')
+    if not pq and path.is_file(): _check_header(path, _csv_header(path))
+    try: return pd.read_parquet(path) if pq else pd.read_csv(path, dtype=text_cols)
+    except Exception as e: raise InputError(f"{path}: cannot read the index as {'parquet' if pq else 'CSV'} ({e})") from e
 
 def _rows(df:pd.DataFrame, mask, csv:bool) -> str:
     "The rows of `mask` as a user finds them: 'line(s) 3, 5' of a CSV file (header = line 1), else 'row(s)' by index label"
@@ -164,6 +185,38 @@ def _check_filled(df, name, rows):
         empty = df[c].isna() | (df[c].astype(str).str.strip() == '')
         if empty.any():
             raise InputError(f"{name}: column {c} is empty in {empty.sum()} row(s) ({rows(empty)}); every image needs a {c}")
+
+def _check_numbers(df, name, rows):
+    "Numeric concentration_uM and time_h, each finite and at least 0"
+    for c in ('concentration_uM','time_h'):
+        try: df[c] = pd.to_numeric(df[c])
+        except (ValueError, TypeError) as e: raise InputError(f"{name}: column {c} must be numeric ({e})") from e
+        bad = ~np.isfinite(df[c].to_numpy(float)) | (df[c] < 0).to_numpy()
+        if bad.any(): raise InputError(f"{name}: column {c} has {bad.sum()} negative or infinite value(s) ({rows(bad)}), "
+                                       f"e.g. {df[c][bad].iloc[0]}; expected a finite value of at least 0")
+
+def _check_compound_names(df, name, rows):
+    "Refuse compound names that differ only in case or spaces: `dmso` and `DMSO` are one compound written two ways"
+    names = pd.Series(sorted(df.compound.unique()))
+    key = names.str.strip().str.casefold()
+    twice = key[key.duplicated(keep=False)]
+    if not len(twice): return
+    same = names[key == twice.iloc[0]].tolist()
+    raise InputError(f"{name}: compounds {same} differ only in case or spaces ({rows(df.compound == same[-1])} write "
+                     f"{same[-1]!r}); write each compound one way (and the control's rows with is_control true)")
+
+def _check_wells(df, name, rows):
+    "Refuse a well whose images disagree on its treatment: one cell line, compound, dose and time per well"
+    cols = ['cell_line', 'compound', 'concentration_uM', 'time_h', 'is_control']
+    n = df.groupby(['plate', 'well'])[cols].nunique(dropna=False)
+    bad = n[(n > 1).any(axis=1)]
+    if not len(bad): return
+    (p, w), k = bad.index[0], bad.iloc[0]
+    sel = ((df.plate == p) & (df.well == w)).to_numpy()
+    what = '; '.join(f"{c} {sorted(map(str, df.loc[sel, c].unique()))}" for c in k.index[k > 1])
+    also = f" (and {len(bad) - 1} more well(s))" if len(bad) > 1 else ''
+    raise InputError(f"{name}: well {w} of plate {p} holds images that differ in {what} ({rows(sel)}){also}; "
+                     "expected one treatment per well")
 
 def _check_control_compounds(df, name, rows):
     "Refuse a compound that is the control in some rows and treated in others"
@@ -197,10 +250,27 @@ def _check_images(df, name, rows):
         raise InputError(f"{name}: the object rows of image {bad.index[0].strip('|')} disagree on {cols} "
                          f"({rows(key == bad.index[0])}); the rows of an image need the same metadata")
     dup = key.duplicated(keep=False)
-    if not dup.any(): return
-    same = key == key[dup].iloc[0]
-    raise InputError(f"{name}: image {key[dup].iloc[0].strip('|')} is listed in {same.sum()} rows that differ ({rows(same)}); "
-                     "expected one row per image (or one per object, with x, y columns)")
+    if dup.any():
+        same = key == key[dup].iloc[0]
+        raise InputError(f"{name}: image {key[dup].iloc[0].strip('|')} is listed in {same.sum()} rows that differ ({rows(same)}); "
+                         "expected one row per image (or one per object, with x, y columns)")
+    _check_sites(df, key, name, rows)
+
+def _check_sites(df, key, name, rows):
+    "Refuse two images at one plate, well and site: each would be taken for the other's neighbour field"
+    n = key.groupby([df.plate, df.well, df.site.astype(str)]).nunique()
+    if not (n > 1).any(): return
+    p, w, s = n.index[(n > 1).to_numpy()][0]
+    sel = ((df.plate == p) & (df.well == w) & (df.site.astype(str) == s)).to_numpy()
+    raise InputError(f"{name}: plate {p}, well {w}, site {s} has {n[(p, w, s)]} different images ({rows(sel)}); "
+                     "expected one image per site (number the sites of a well 1, 2, ...)")
+
+def _check_objects_column(df, name, rows):
+    "Refuse empty objects_csv cells: every image of an index with that column needs its objects"
+    if 'objects_csv' not in df.columns: return
+    empty = (df.objects_csv.isna() | (df.objects_csv.astype(str).str.strip() == '')).to_numpy()
+    if empty.any(): raise InputError(f"{name}: column objects_csv is empty in {empty.sum()} row(s) ({rows(empty)}); every image "
+                                     "needs the CSV of its object centres (or drop the column and cut a grid: crops='grid')")
 
 # %% ../../nbs/01_data.screen.ipynb #e5d239bb
 def _sort_key(col:pd.Series) -> pd.Series:
@@ -230,6 +300,8 @@ def read_index(path, # CSV or parquet file (or a DataFrame) with one row per ima
         unknown = [c for c in columns if c not in df.columns]
         if unknown: raise InputError(f"{name}: columns= renames {unknown} but the index has no such column(s); it has {list(df.columns)}")
         df = df.rename(columns=columns)
+    dup = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    if dup: raise InputError(f"{name}: column(s) {dup} appear more than once; expected each column once")
     missing = [c for c in SCREEN_COLS if c not in df.columns]
     if missing: raise InputError(f"{name}: missing column(s) {missing}; expected {INDEX_SCHEMA}")
     if not index_channels(df): raise InputError(f"{name}: no path_<CHANNEL> column; expected {INDEX_SCHEMA}")
@@ -238,18 +310,19 @@ def read_index(path, # CSV or parquet file (or a DataFrame) with one row per ima
     rows = lambda mask: _rows(df, mask, csv)
     _check_filled(df, name, rows)
     df['is_control'] = _as_bool(df['is_control'], name)
-    for c in ('concentration_uM','time_h'):
-        try: df[c] = pd.to_numeric(df[c])
-        except (ValueError, TypeError) as e: raise InputError(f"{name}: column {c} must be numeric ({e})") from e
+    _check_numbers(df, name, rows)
+    _check_objects_column(df, name, rows)
     if 'x' in df.columns:
         xy = df[['x', 'y']].apply(pd.to_numeric, errors='coerce')
         bad = xy.isna().any(axis=1)
         if bad.any():
             raise InputError(f"{name}: {bad.sum()} row(s) with an empty or non-numeric x or y ({rows(bad)}); expected pixel positions")
         df[['x', 'y']] = xy
+    _check_compound_names(df, name, rows)
     _check_control_compounds(df, name, rows)
     df = _drop_duplicates(df, name, rows)
     _check_images(df, name, rows)
+    _check_wells(df, name, rows)
     if require_controls: check_controls(df, name)
     for c in [f'path_{ch}' for ch in index_channels(df)] + (['objects_csv'] if 'objects_csv' in df.columns else []):
         df[c] = [str(folder/p) if isinstance(p, str) and p.strip() else '' for p in df[c]]
@@ -501,6 +574,14 @@ def _check_size(img, path, size, grid):
                          f"({grid*size}x{grid*size} pixels); use a smaller grid or crop size")
 
 # %% ../../nbs/01_data.screen.ipynb #7497b6d7
+def scaling_arg(v):
+    "A scaling as `screen_from_index` takes it, from 'image', 'plate', 'fixed', 'lo,hi' or (lo, hi)"
+    if v is None or isinstance(v, (list, tuple)): return None if v is None else tuple(float(a) for a in v)
+    if ',' in str(v):
+        try: return tuple(float(a) for a in str(v).split(','))
+        except ValueError: raise InputError(f"scaling {v!r}: expected 'image', 'plate', 'fixed' or 'lo,hi' (two numbers)") from None
+    return v
+
 def screen_from_index(index, # DataFrame from `read_index`, or an index file to read with it
                       channels=None, # channel names to stack (`path_<CHANNEL>` columns); None: all of them
                       crops:str='objects', # 'objects' (centred on `objects_csv` / x, y positions) or 'grid'
@@ -516,6 +597,9 @@ def screen_from_index(index, # DataFrame from `read_index`, or an index file to 
     "Cut the images of an index into crops with one metadata row per crop; `info['fingerprint']` identifies them"
     index = canonical_order(index) if isinstance(index, pd.DataFrame) else read_index(index)  # one order of the rows
     channels = list(channels or index_channels(index))
+    twice = sorted({c for c in channels if channels.count(c) > 1})
+    if twice: raise InputError(f"channels {channels}: {', '.join(twice)} named more than once; expected each channel once")
+    scaling = scaling_arg(scaling)
     unknown = [c for c in channels if f'path_{c}' not in index.columns]
     if unknown: raise InputError(f"channels {unknown}: the index has no path_ column for them; it has {index_channels(index)}")
     if crops not in ('objects', 'grid'): raise InputError(f"crops={crops!r}: expected 'objects' or 'grid'")
@@ -532,11 +616,18 @@ def screen_from_index(index, # DataFrame from `read_index`, or an index file to 
     if cache is not False:
         folder = (cache_dir() if cache is True else Path(cache))/'screens'/fingerprint
         if (folder/'info.json').exists():
-            screen = Screen.load(folder); screen.info['cache'] = str(folder)
-            return screen
+            try: screen = Screen.load(folder)
+            except InputError as e: warnings.warn(f"crop cache damaged, cut again from the images: {e}")
+            else:
+                screen.info['cache'] = str(folder)
+                return screen
     screen = _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb)
     screen.info.update(params=params, fingerprint=fingerprint)
-    if folder is not None: screen.save(folder); screen.info['cache'] = str(folder)
+    if folder is not None:
+        try: screen.save(folder); screen.info['cache'] = str(folder)
+        except OSError as e:  # a read-only or full cache costs the next run the cutting, never this run its result
+            warnings.warn(f"crop cache {folder}: cannot write ({e.strerror or e}); the crops are not cached "
+                          "(set CELLREP_CACHE to a writable folder with space)")
     return screen
 
 # %% ../../nbs/01_data.screen.ipynb #b2af492d
@@ -558,6 +649,10 @@ def _warn_objects(objs:pd.DataFrame, size:int):
         warnings.warn(f"{out.outside.sum()} object(s) of {len(out)} image(s) lie outside their image, e.g. {e.outside} of {e.n} "
                       f"in {e.path} ({e.h}x{e.w} pixels); check that the objects' x, y are pixel positions (x the column, y the row) "
                       "in that image", InputWarning)
+    empty = objs[objs.n == 0]
+    if len(empty):
+        warnings.warn(f"{len(empty)} image(s) have no objects (their objects CSV has no rows) and give no crop, e.g. {empty.path.iloc[0]}",
+                      InputWarning)
     none = objs[(objs.n > 0) & (objs.kept == 0)]
     if len(none):
         e = next(none.itertuples())
