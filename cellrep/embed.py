@@ -138,8 +138,6 @@ def report_params(run:dict, # a report's `run.json`
 # %% ../nbs/08_embed.ipynb #9c1e4b7a
 def _as_list(v): "A list from a list or a comma-separated string (None stays None)"; return None if v is None else ([c.strip() for c in v.split(',')] if isinstance(v, str) else list(v))
 
-_scaling = scaling_arg  # 'lo,hi' as (lo, hi), as the compare command takes it
-
 # %% ../nbs/08_embed.ipynb #c0a20ae4
 def data_params(setup:AttrDict, # from `load_setup`
                 data:str, # the screen to embed
@@ -151,10 +149,10 @@ def data_params(setup:AttrDict, # from `load_setup`
     if isinstance(columns, str):
         from cellrep.compare.options import _mapping  # 'old=new,...' as the comparison reads it (imported here: it loads the evaluations)
         columns = _mapping(columns)
-    given = dict(size=size, channels=_as_list(channels), scaling=_scaling(scaling), columns=columns)
+    given = dict(size=size, channels=_as_list(channels), scaling=scaling_arg(scaling), columns=columns)
     rp = report_params(load_json(run_path)) if run_path else {}
     if rp.get('channels') is not None: rp['channels'] = _as_list(rp['channels'])
-    if rp.get('scaling') is not None: rp['scaling'] = _scaling(rp['scaling'])
+    if rp.get('scaling') is not None: rp['scaling'] = scaling_arg(rp['scaling'])
     out = AttrDict(run=run_path, data=data)
     for k, v in given.items():
         there = rp.get(k)

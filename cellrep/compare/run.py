@@ -14,7 +14,7 @@ import numpy as np, pandas as pd, torch
 from fastcore.basics import AttrDict
 from fastcore.script import store_true
 from ..core import InputError, atomic_path, save_json, load_json, load_json_or, os_problem, get_device, keep_freed_memory
-from ..data.screen import Screen, scaling_arg
+from ..data.screen import Screen, scaling_arg, unique_channels
 from ..data.screen import screen_fingerprint
 from ..design import make_design
 from .options import Options, resolve_options, run_identity, check_identity, _mapping
@@ -213,9 +213,7 @@ def compare(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an 
     out = Path(out)
     scaling = scaling_arg(scaling)
     if isinstance(scaling, tuple): scaling = list(scaling)  # 'lo,hi' as run.json keeps it
-    chans = [c.strip() for c in channels.split(',')] if isinstance(channels, str) else channels
-    twice = sorted({c for c in chans or [] if chans.count(c) > 1})
-    if twice: raise InputError(f"channels {channels!r}: {', '.join(twice)} named more than once; expected each channel once")
+    if channels: unique_channels([c.strip() for c in channels.split(',')] if isinstance(channels, str) else channels, channels)
     if out.exists() and not out.is_dir(): raise InputError(f"out {out}: is a file; expected a folder (new, or of this comparison)")
     source = dict(data=str(data), channels=channels, columns=_mapping(columns), pair=pair, control=control, crops=crops,
                   scaling=scaling, skip_bad=skip_bad)

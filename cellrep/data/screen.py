@@ -20,8 +20,8 @@ from ..core import InputError, atomic_path, save_json, load_json, get_device
 __all__ = ['SCREEN_COLS', 'INDEX_SCHEMA', 'CROPS_VERSION', 'Screen', 'screen_fingerprint', 'index_channels', 'InputWarning',
            'canonical_order', 'read_index', 'check_controls', 'read_image', 'image_bits', 'channel_hist', 'hist_range',
            'scale_intensity', 'grid_crops', 'object_crops', 'read_objects', 'cache_dir', 'index_fingerprint',
-           'scaling_arg', 'screen_from_index', 'select_balanced', 'select_all', 'split_screen', 'ScreenDL',
-           'screen_dls', 'show_crops']
+           'scaling_arg', 'unique_channels', 'screen_from_index', 'select_balanced', 'select_all', 'split_screen',
+           'ScreenDL', 'screen_dls', 'show_crops']
 
 # %% ../../nbs/01_data.screen.ipynb #7c4f7006
 SCREEN_COLS = ['plate', 'well', 'site', 'cell_line', 'compound', 'concentration_uM', 'time_h', 'is_control']
@@ -582,6 +582,15 @@ def scaling_arg(v):
         except ValueError: raise InputError(f"scaling {v!r}: expected 'image', 'plate', 'fixed' or 'lo,hi' (two numbers)") from None
     return v
 
+def unique_channels(channels:list, # channel names
+                    given=None, # what the user wrote, named in the message (default: `channels`)
+                   ) -> list:
+    "`channels`, refused when one is named twice"
+    twice = sorted({c for c in channels if list(channels).count(c) > 1})
+    if twice: raise InputError(f"channels {channels if given is None else given!r}: {', '.join(twice)} named more than once; "
+                               "expected each channel once")
+    return channels
+
 def screen_from_index(index, # DataFrame from `read_index`, or an index file to read with it
                       channels=None, # channel names to stack (`path_<CHANNEL>` columns); None: all of them
                       crops:str='objects', # 'objects' (centred on `objects_csv` / x, y positions) or 'grid'
@@ -597,8 +606,7 @@ def screen_from_index(index, # DataFrame from `read_index`, or an index file to 
     "Cut the images of an index into crops with one metadata row per crop; `info['fingerprint']` identifies them"
     index = canonical_order(index) if isinstance(index, pd.DataFrame) else read_index(index)  # one order of the rows
     channels = list(channels or index_channels(index))
-    twice = sorted({c for c in channels if channels.count(c) > 1})
-    if twice: raise InputError(f"channels {channels}: {', '.join(twice)} named more than once; expected each channel once")
+    unique_channels(channels)
     scaling = scaling_arg(scaling)
     unknown = [c for c in channels if f'path_{c}' not in index.columns]
     if unknown: raise InputError(f"channels {unknown}: the index has no path_ column for them; it has {index_channels(index)}")
