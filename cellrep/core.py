@@ -6,15 +6,16 @@ Docs: https://cellrep.github.io/cellrep/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #df5e7b3a
 from __future__ import annotations
-import errno, os, json, shutil, resource, ctypes
+import errno, os, json, shutil, resource, ctypes, hashlib
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np, pandas as pd, torch
+from fastcore.basics import patch, patch_to
 
 # %% auto #0
-__all__ = ['InputError', 'data_locations', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json', 'load_json_or',
-           'os_problem', 'Representations', 'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory',
-           'keep_freed_memory', 'huge_pages']
+__all__ = ['CHUNK_ROWS', 'InputError', 'data_locations', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json',
+           'load_json_or', 'os_problem', 'features_path', 'Representations', 'RepsWriter', 'reps_ok', 'RowsView',
+           'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory', 'keep_freed_memory', 'huge_pages']
 
 # %% ../nbs/00_core.ipynb #cc67f218
 class InputError(ValueError):
@@ -100,10 +101,17 @@ def os_problem(e:OSError, # the error
     return f"{where}: {what}" if where else what
 
 # %% ../nbs/00_core.ipynb #b0f7deba
+CHUNK_ROWS = 16384  # rows of features read or written at a time: 128 MiB of 2048 float32 columns
+
+def features_path(path) -> Path:
+    "The features file of representations saved at `path` (`representations.parquet` -> `representations.npy`)"
+    return Path(path).with_suffix('.npy')
+
 class Representations:
-    "A feature matrix (`N x D` float32) with one metadata row per crop"
+    "A feature matrix (`N x D` float32, in memory or memory-mapped from disk) with one metadata row per crop"
     def __init__(self, X, meta:pd.DataFrame):
-        X = np.ascontiguousarray(np.asarray(X, dtype=np.float32))
+        if not (isinstance(X, np.ndarray) and X.dtype == np.float32 and X.flags.c_contiguous):  # a memory map stays one
+            X = np.ascontiguousarray(np.asarray(X, dtype=np.float32))
         if X.ndim != 2: raise InputError(f"Representations: expected an N x D matrix, got shape {X.shape}")
         if len(X) != len(meta): raise InputError(f"Representations: {len(X)} rows of features but {len(meta)} metadata rows")
         self.X,self.meta = X,meta.reset_index(drop=True)
@@ -112,23 +120,123 @@ class Representations:
     def __repr__(self): return f"Representations: {self.X.shape[0]:,} x {self.X.shape[1]:,}"
 
     def __getitem__(self, idx):
-        "Rows selected by a boolean mask or index array"
+        "Rows selected by a boolean mask or index array (read into memory)"
         idx = idx.to_numpy() if isinstance(idx, pd.Series) else np.asarray(idx)
         if idx.dtype == bool: idx = np.flatnonzero(idx)
         return Representations(self.X[idx], self.meta.iloc[idx])
 
-    def save(self, path):
-        "Write metadata and features as one parquet table, atomically"
-        feats = pd.DataFrame(self.X, columns=[f'f{i}' for i in range(self.X.shape[1])])
-        with atomic_path(path) as tmp: pd.concat([self.meta, feats], axis=1).to_parquet(tmp)
-        return Path(path)
+    def chunks(self, rows:int=CHUNK_ROWS):
+        "(start, features of rows start...start+rows) over the whole matrix, one chunk in memory at a time"
+        for i in range(0, len(self), rows): yield i, np.asarray(self.X[i:i+rows])
 
-    @classmethod
-    def load(cls, path):
-        "Read representations written by `save`"
-        df = pd.read_parquet(path)
-        fcols = [c for c in df.columns if c.startswith('f') and c[1:].isdigit()]
-        return cls(df[fcols].to_numpy(np.float32), df.drop(columns=fcols))
+# %% ../nbs/00_core.ipynb #3e2926e9
+class RepsWriter:
+    "Write representations chunk by chunk: features to a memory-mapped `.npy`, then the metadata parquet that marks them whole"
+    def __init__(self, path, # the parquet file (the features go beside it, see `features_path`)
+                 meta:pd.DataFrame, # one row per crop, in the order the chunks will come
+                ):
+        self.path, self.meta, self.n, self.X, self.h = Path(path), meta.reset_index(drop=True), len(meta), None, hashlib.sha256()
+        self.tmp = features_path(self.path).with_name(f'.{features_path(self.path).name}.{os.getpid()}.tmp')
+
+    def add(self, X):
+        "Append the features of the next rows"
+        X = np.ascontiguousarray(np.asarray(X, dtype=np.float32))
+        if self.X is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.X, self.i = np.lib.format.open_memmap(self.tmp, 'w+', np.float32, (self.n, X.shape[1])), 0
+        if self.i + len(X) > self.n: raise InputError(f"{self.path}: more feature rows than the {self.n} metadata rows")
+        self.X[self.i:self.i+len(X)] = X
+        self.h.update(X.tobytes())
+        self.i += len(X)
+
+    def close(self) -> Path:
+        "Move the features into place, then write the metadata (with their shape and digest): whole or absent"
+        if self.X is None or self.i != self.n:
+            raise InputError(f"{self.path}: {0 if self.X is None else self.i} feature rows written for {self.n} metadata rows")
+        shape = self.X.shape
+        self.X.flush(); self.X = None
+        self.path.unlink(missing_ok=True)  # the old table never vouches for the new features
+        os.replace(self.tmp, features_path(self.path))
+        import pyarrow as pa, pyarrow.parquet as pq
+        table = pa.Table.from_pandas(self.meta, preserve_index=False)
+        info = json.dumps(dict(features=features_path(self.path).name, shape=list(shape), sha256=self.h.hexdigest()))
+        with atomic_path(self.path) as tmp: pq.write_table(table.replace_schema_metadata({**(table.schema.metadata or {}), b'cellrep': info.encode()}), tmp)
+        return self.path
+
+    def __enter__(self): return self
+    def __exit__(self, *exc):
+        self.X = None
+        if exc[0] is not None and self.tmp.exists(): self.tmp.unlink()  # an interrupted write leaves nothing behind
+
+# %% ../nbs/00_core.ipynb #9b8773d5
+@patch
+def save(self:Representations, path):
+    "Write the metadata to parquet `path` and the features beside it (`features_path`), chunk by chunk, atomically"
+    with RepsWriter(path, self.meta) as w:
+        for _, X in self.chunks(): w.add(X)
+        return w.close()
+
+# %% ../nbs/00_core.ipynb #45491d0f
+def _reps_info(path) -> dict|None:
+    "What the metadata parquet at `path` records of its features (None for the one-table form with f0, f1, ... columns)"
+    import pyarrow.parquet as pq
+    meta = pq.read_schema(path).metadata or {}
+    return json.loads(meta[b'cellrep']) if b'cellrep' in meta else None
+
+@patch_to(Representations, cls_method=True)
+def load(cls, path, # a parquet file written by `Representations.save` (or one table with feature columns f0, f1, ...)
+         mmap:bool=True, # memory-map the features (read from disk as used) instead of reading them all
+        ):
+    "Read representations written by `save`; a damaged or mismatched file is an `InputError` naming it"
+    path = Path(path)
+    try:
+        info = _reps_info(path)
+        if info is None:  # the one-table form: cellrep before 0.0.3, or a user's own table
+            df = pd.read_parquet(path)
+            fcols = [c for c in df.columns if c.startswith('f') and c[1:].isdigit()]
+            return cls(df[fcols].to_numpy(np.float32), df.drop(columns=fcols))
+        meta, X = pd.read_parquet(path), np.load(path.parent/info['features'], mmap_mode='r' if mmap else None)
+    except (OSError, ValueError, KeyError) as e: raise InputError(f"{path}: damaged representations ({type(e).__name__}: {e})") from None
+    if list(X.shape) != info['shape'] or len(meta) != X.shape[0] or X.dtype != np.float32:
+        raise InputError(f"{path}: damaged representations: features of shape {X.shape} ({X.dtype}), recorded {info['shape']} "
+                         f"for {len(meta)} metadata rows")
+    return cls(X, meta)
+
+def reps_ok(path) -> bool:
+    "Whether representations at `path` can be read whole: metadata footer, features file of the recorded shape"
+    try: return Representations.load(path) is not None
+    except (InputError, OSError, ValueError): return False
+
+# %% ../nbs/00_core.ipynb #139ba96b
+@patch
+def rows(self:Representations, ix) -> np.ndarray:
+    "The features of rows `ix` (positions), read into memory"
+    return np.asarray(self.X[np.asarray(ix)])
+
+class RowsView(Representations):
+    "Rows `idx` of (memory-mapped) `Representations`, read from disk only when used: a task's rows without a copy of them all"
+    def __init__(self, base:Representations, idx):
+        self.base, self.idx = base, np.asarray(idx, dtype=np.int64)
+        self.meta = base.meta.iloc[self.idx].reset_index(drop=True)
+
+    @property
+    def X(self): return self.base.rows(self.idx)  # every use reads: take `rows` or `chunks` of a large view
+    def __len__(self): return len(self.idx)
+    def __repr__(self): return f"RowsView: {len(self):,} of {len(self.base):,} x {self.base.X.shape[1]:,}"
+    def rows(self, ix): return self.base.rows(self.idx[np.asarray(ix)])
+    def __getitem__(self, idx): return RowsView(self.base, self.idx[_positions(idx)])
+    def chunks(self, rows:int=CHUNK_ROWS):
+        for i in range(0, len(self), rows): yield i, self.base.rows(self.idx[i:i+rows])
+
+def _positions(idx) -> np.ndarray:
+    "Row positions from a boolean mask, an index array or a Series of either"
+    idx = idx.to_numpy() if isinstance(idx, pd.Series) else np.asarray(idx)
+    return np.flatnonzero(idx) if idx.dtype == bool else idx
+
+@patch
+def view(self:Representations, idx) -> RowsView:
+    "Rows `idx` (a mask or positions) as a `RowsView`: metadata now, features when used"
+    return RowsView(self, _positions(idx))
 
 # %% ../nbs/00_core.ipynb #3b968db8
 def get_device(device:str='auto', # 'auto' (CUDA when available), 'cpu', 'cuda' or 'cuda:N'

@@ -38,11 +38,12 @@ class DistributedScreenDL(ScreenDL):
         r, w = world()
         self.rank, self.world_size = r if rank is None else rank, w if world_size is None else world_size
         if not 0 <= self.rank < self.world_size: raise InputError(f"DistributedScreenDL: rank {self.rank} with world size {self.world_size}")
-        super().__init__(dataset, n=math.ceil(len(dataset)/self.world_size), **kwargs)
+        rows = kwargs.get('rows')
+        super().__init__(dataset, n=math.ceil(len(dataset if rows is None else rows)/self.world_size), **kwargs)
 
     def get_idxs(self):
         "This rank's positions of the epoch's permutation of all crops"
-        shard, self.n = self.n, len(self.dataset)
+        shard, self.n = self.n, len(self.rows)
         try: idxs = super().get_idxs()
         finally: self.n = shard
         return np.resize(idxs, shard*self.world_size)[self.rank::self.world_size]
@@ -55,7 +56,7 @@ def shard_dls(dls:DataLoaders, # from `screen_dls`
     "`dls` with its training loader replaced by rank `rank`'s `DistributedScreenDL` shard"
     t = dls.train
     if not isinstance(t, ScreenDL): raise InputError(f"shard_dls: expected ScreenDL loaders (from screen_dls), got {type(t).__name__}")
-    train = DistributedScreenDL(t.dataset, rank, world_size, bs=t.bs, shuffle=t.shuffle, drop_last=t.drop_last, device=t.device)
+    train = DistributedScreenDL(t.dataset, rank, world_size, rows=t.rows, bs=t.bs, shuffle=t.shuffle, drop_last=t.drop_last, device=t.device)
     train.rng = t.rng
     return DataLoaders(train, *dls.loaders[1:])
 
@@ -117,7 +118,7 @@ def train_distributed(learner:str, # one of `cellrep.learners.LEARNERS`
 
 # %% ../nbs/04a_distributed.ipynb #70568249
 @call_parse
-def distributed_main(screen:str, # folder of a saved `Screen`
+def distributed_main(screen:str, # folder of a saved `Screen` (`Screen.save`, or a crop cache folder of `screen_from_index`)
          out:str, # folder for the model and the record
          learner:str='weakly', # 'weakly', 'autoencoder', 'regularized', 'byol'
          setting:str='aug_one_crop', # one of the 4 settings
@@ -133,7 +134,7 @@ def distributed_main(screen:str, # folder of a saved `Screen`
     "Data-parallel training of one learner on a saved `Screen`, launched by torchrun"
     device = init_distributed(backend)
     rank, _ = world()
-    scr = Screen.load(screen, mmap=False)
+    scr = Screen.load(screen)  # memory-mapped: every rank reads the same store through the page cache, none copies it
     dls = screen_dls(scr, split_screen(scr, seed=seed), bs=bs, device=device, seed=seed)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     class _SaveInit(Callback):

@@ -24,7 +24,7 @@ from fastai.metrics import accuracy
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import set_seed, find_bs
 from fastcore.foundation import L
-from .core import InputError, Representations, atomic_path, get_device, reset_peak_memory, peak_memory, synchronize, keep_freed_memory
+from .core import InputError, Representations, RepsWriter, atomic_path, get_device, reset_peak_memory, peak_memory, synchronize, keep_freed_memory
 from .data.screen import Screen
 from .models import Backbone, Autoencoder, Classifier, Regularized, BYOL
 from .data.screen import screen_dls
@@ -459,6 +459,7 @@ def encode(backbone:nn.Module, # a backbone, or any of the four learners' models
            device='auto', # where to compute ('auto': CUDA when available)
            channels_last:bool=True, # backbone and crops in channels-last memory format (the same arithmetic, faster convolutions)
            bf16:bool=None, # bfloat16 autocast (None: where `bf16_supported`, as in training; adds bfloat16 rounding)
+           out=None, # a parquet path: write the features there chunk by chunk (`RepsWriter`), never all in memory
           ) -> Representations:
     "Flattened representations of `data`'s crops with their metadata (eval mode, no gradients, batched)"
     backbone, dev = backbone_of(backbone), get_device(device)
@@ -467,6 +468,14 @@ def encode(backbone:nn.Module, # a backbone, or any of the four learners' models
     was_training, old_dev = backbone.training, _model_device(backbone)
     backbone.eval().to(dev, memory_format=fmt)
     def rep(x): return backbone(x.contiguous(memory_format=fmt)).flatten(1).float().cpu()
+    if out is not None:  # a `Screen` only: its metadata is known before the first batch
+        if not isinstance(data, Screen): raise InputError("encode: out= needs a Screen, not a DataLoader")
+        with RepsWriter(out, data.meta) as w:
+            with torch.inference_mode(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
+                try:
+                    for i in range(0, len(data), bs): w.add(rep(data.crops[i:i+bs].to(dev).float().div_(data.max_value)).numpy())
+                finally: backbone.train(was_training).to(old_dev, memory_format=torch.contiguous_format)
+            return Representations.load(w.close())
     feats, ys = [], []
     try:
         with torch.inference_mode(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):

@@ -51,57 +51,65 @@ def summarise_replicates(frame:pd.DataFrame, # from `replicate_frame`
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #89c57955
 def _weights(design, split):
-    "Bootstrap weights of every test row (R x n_test), in the rows' order"
+    "The resampling unit of every test row and the R x n_units bootstrap weights (never an R x n_test matrix of them)"
     test = np.asarray(split) == 'test'
     if len(design.unit) != test.sum(): raise InputError(f"evaluate: {test.sum()} test crops but a design of {len(design.unit)}")
-    return design.W[:, design.unit]
+    return np.asarray(design.unit), design.W
 
-def _well_weights(meta, w, rows):
+def _well_weights(meta, unit, W, rows):
     "Weights of the wells named in `rows` (plate, well): the mean weight of their test crops"
-    key = meta.plate.astype(str) + '/' + meta.well.astype(str)
-    cols = {k: np.flatnonzero(key.to_numpy() == k) for k in set(key)}
-    return np.stack([w[:, cols[f"{p}/{wl}"]].mean(1) for p, wl in zip(rows.plate.astype(str), rows.well.astype(str))], 1)
+    key = (meta.plate.astype(str) + '/' + meta.well.astype(str)).to_numpy()
+    idx = pd.Series(np.arange(len(key))).groupby(key).indices
+    def mean(ix): us, n = np.unique(unit[ix], return_counts=True); return W[:, us] @ n/len(ix)
+    return np.stack([mean(idx[f"{p}/{wl}"]) for p, wl in zip(rows.plate.astype(str), rows.well.astype(str))], 1)
 
-def _cluster_rows(meta, n, seed=0):
-    "Test rows clustered: at most `n` per cell line, the same for every setup"
+def _capped(meta, cols, n, seed=0):
+    "Rows kept: at most `n` random rows per group of `cols`, the same for every setup (all rows when `n` is None)"
     if n is None: return np.arange(len(meta))
     rng = np.random.default_rng(seed)
-    return np.sort(np.concatenate([rng.permutation(ix)[:n] for ix in meta.groupby('cell_line', sort=True).indices.values()]))
+    return np.sort(np.concatenate([rng.permutation(ix)[:n] for ix in meta.groupby(cols, sort=True).indices.values()]))
 
-def _well_rows(meta, n, seed=0):
-    "Test rows kept: at most `n` random crops per well, the same for every setup (all rows when `n` is None)"
-    if n is None: return np.arange(len(meta))
-    rng = np.random.default_rng(seed)
-    return np.sort(np.concatenate([rng.permutation(ix)[:n] for ix in meta.groupby(['plate', 'well'], sort=True).indices.values()]))
+def _distance_rows(tmeta, opts):
+    "Test rows of the distance task: at most `distance_max_per_well` per well, then `distance_max_crops` per drug; notes"
+    rows = _capped(tmeta, ['plate', 'well'], opts.distance_max_per_well)
+    notes = [] if len(rows) == len(tmeta) else [f"distance: at most {opts.distance_max_per_well} random test crops per well "
+                                                f"({len(rows):,} of {len(tmeta):,}, the same for every setup)"]
+    kept = rows[_capped(tmeta.iloc[rows], ['cell_line', 'compound'], opts.distance_max_crops, seed=1)]
+    if len(kept) < len(rows): notes.append(f"distance: at most {opts.distance_max_crops:,} random test crops per compound and cell "
+                                           f"line ({len(kept):,} of {len(rows):,}, the same for every setup): the medians of "
+                                           "their pairs stand for those of all pairs")
+    return kept, notes
 
-def _task(task, reps, norm, split, w, design, opts, seed, device):
-    "Tidy scores, replicates and notes of one task"
-    test = split == 'test'
-    tr, tn = reps[test], norm[test]
+def _task(task, reps, norm, split, units, design, opts, seed, device):
+    "Tidy scores, replicates and notes of one task; test rows are read from disk as each task uses them"
+    unit, W = units
+    test = np.flatnonzero(split == 'test')
+    tmeta = reps.meta.iloc[test].reset_index(drop=True)
     if task == 'distance':
         if design.pair is None: raise InputError("the screen has fewer than two treated compounds: no pair of similar drugs")
-        rows = _well_rows(tr.meta, opts.distance_max_per_well)
-        notes = [] if len(rows) == len(tr) else [f"distance: at most {opts.distance_max_per_well} random test crops per well "
-                                                 f"({len(rows):,} of {len(tr):,}, the same for every setup)"]
-        res = distance_scores(tr[rows], design.pair, design.control, seed=seed)
-        rp = distance_replicates(tr[rows], design.pair, design.control, design.unit[rows], design.W)
+        rows, notes = _distance_rows(tmeta, opts)
+        sub = reps.view(test[rows])
+        res = distance_scores(sub, design.pair, design.control, seed=seed)
+        rp = distance_replicates(sub, design.pair, design.control, unit[rows], W)
         return res.scores, rp, notes, {'distance_samples.csv': res.samples}
     if task == 'classification':
-        kw = {} if opts.probe == 'logistic' else dict(grid=hparam_grid(**opts.probe_grid), epochs=opts.probe_epochs, bs=opts.probe_bs, device=device)
+        kw = (dict(max_fit=opts.probe_max_fit) if opts.probe == 'logistic' else
+              dict(grid=hparam_grid(**opts.probe_grid), epochs=opts.probe_epochs, bs=opts.probe_bs, device=device))
         res = probe_scores(norm, split, probe=opts.probe, seed=0 if opts.probe == 'logistic' else seed, **kw)
         pred = res.predictions.assign(plate=reps.meta.plate.to_numpy()[res.predictions.row], well=reps.meta.well.to_numpy()[res.predictions.row])
-        rp = probe_replicates(res.predictions, w[:, np.searchsorted(np.flatnonzero(test), res.predictions.row)])
+        rp = probe_replicates(res.predictions, unit=unit[np.searchsorted(test, res.predictions.row)], W=W)
         return res.scores, rp, res.notes, {'probe_fits.csv': res.fits, 'probe_predictions.parquet': pred}
     if task == 'clustering':
-        rows = _cluster_rows(tr.meta, opts.cluster_max_points)
-        truth = 'mechanism' if 'mechanism' in tr.meta.columns else None
+        rows = _capped(tmeta, ['cell_line'], opts.cluster_max_points)
+        truth = 'mechanism' if 'mechanism' in tmeta.columns else None
         jobs = max(1, torch.get_num_threads())  # as many grid values side by side as this process has threads (same results)
-        res = clustering_scores(tr[rows], grid=opts.cluster_grid, seed=seed, n_epochs=opts.umap_epochs, n_jobs=jobs, truth=truth)
-        notes = [] if opts.cluster_max_points is None or len(rows) == len(tr) else [f"clustering: {opts.cluster_max_points} random test crops per cell line"]
-        return res.scores, cluster_replicates(res.points, w[:, rows[res.points.row]], truth), notes
+        res = clustering_scores(reps.view(test[rows]), grid=opts.cluster_grid, seed=seed, n_epochs=opts.umap_epochs, n_jobs=jobs, truth=truth)
+        notes = [] if opts.cluster_max_points is None or len(rows) == len(tmeta) else [f"clustering: {opts.cluster_max_points} random test crops per cell line"]
+        return res.scores, cluster_replicates(res.points, W[:, unit[rows[res.points.row]]], truth), notes
+    tn = norm.view(test)  # profiles are medians of wells, read a well at a time
     res = profiling_scores(tn, control=design.control, null_size=opts.null_size, seed=seed)
     ap = res.retrieval.ap
-    return res.scores, profiling_replicates(ap, _well_weights(tn.meta, w, ap)), res.notes, {'retrieval.csv': res.retrieval.table}
+    return res.scores, profiling_replicates(ap, _well_weights(tmeta, unit, W, ap)), res.notes, {'retrieval.csv': res.retrieval.table}
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #ad1de3ca
 SCORE_COLS = ['task', 'cell_line', 'compound', 'metric', 'value', 'note']
@@ -176,7 +184,8 @@ def evaluate_setup(folder, # a setup folder with `representations.parquet`
             if loaded is None:
                 reps = Representations.load(folder/'representations.parquet')
                 split = reps.meta.split.to_numpy().astype(str)
-                norm = normalize_features(reps, opts.normalize, groups=design.get('norm_groups'), references=design.get('norm_references'))
+                norm = normalize_features(reps, opts.normalize, groups=design.get('norm_groups'), references=design.get('norm_references'),
+                                          out=folder/'.normalized.npy')  # on disk, memory-mapped: removed when the tasks are done
                 loaded = (reps, norm, split, _weights(design, split))
             t0 = time.perf_counter()
             key = _shared_key(folder, opts) if task == 'classification' else None
@@ -191,6 +200,7 @@ def evaluate_setup(folder, # a setup folder with `representations.parquet`
             save_json(done, folder/'scores.json')  # last: a task is done when its scores are whole and recorded here
             old = read_scores(path)
         parts.append(old)
+    (folder/'.normalized.npy').unlink(missing_ok=True)
     return pd.concat(parts, ignore_index=True)
 
 # %% ../../nbs/06c_compare.evaluate.ipynb #fcb825ee

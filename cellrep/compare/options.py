@@ -30,15 +30,18 @@ PRESETS = {
     'cpu': dict(settings=['no_aug_one_crop'], seeds=[0, 1, 2, 3, 4], steps=300, epochs=None, bs=64, lr=1e-3, early_stop=False,
                 crop_size=32, max_per_well=None, screen={'n_per_well': 24, 'n_plates': 6},
                 cluster_grid=[30, 90, 150], cluster_max_points=1500, umap_epochs=200, probe='logistic', distance_max_per_well=250,
+                distance_max_crops=4096, probe_max_fit=50_000,
                 probe_grid=dict(lr=[0.1, 0.01], momentum=[0.9], wd=[1e-4]), probe_epochs=25, probe_bs=128, null_size=10_000, n_boot=1000),
     'full': dict(settings=list(SETTINGS), seeds=[0, 1, 2], steps=None, epochs=50, bs=256, lr=1e-4, early_stop=True,
                  crop_size=64, max_per_well=None, screen={'n_per_well': 16, 'n_plates': 6},
                  cluster_grid=list(PAPER_GRID), cluster_max_points=None, umap_epochs=None, probe='two_layer', distance_max_per_well=None,
+                 distance_max_crops=4096, probe_max_fit=50_000,
                  probe_grid=dict(lr=[0.1, 0.05, 0.01], momentum=[0.9, 0.8, 0.7], wd=[1e-3, 1e-4, 1e-5]), probe_epochs=25, probe_bs=1024,
                  null_size=10_000, n_boot=1000),
     'tiny': dict(settings=['no_aug_one_crop'], seeds=[0, 1], steps=4, epochs=None, bs=16, lr=1e-3, early_stop=False,
                  crop_size=32, max_per_well=None, screen={'n_per_well': 2, 'n_plates': 4, 'cell_lines': ('lineA', 'lineB')},
                  cluster_grid=[8, 16], cluster_max_points=None, umap_epochs=50, probe='logistic', distance_max_per_well=None,
+                 distance_max_crops=4096, probe_max_fit=50_000,
                  probe_grid=dict(lr=[0.05], momentum=[0.9], wd=[1e-4]), probe_epochs=3, probe_bs=128, null_size=200, n_boot=200),
 }
 
@@ -74,6 +77,8 @@ class Options:
     cluster_max_points:int=_cpu('cluster_max_points') # most test crops clustered per cell line (a fixed random subset; None: all)
     umap_epochs:int=_cpu('umap_epochs') # UMAP epochs (None: umap-learn's default)
     distance_max_per_well:int=_cpu('distance_max_per_well') # most test crops per well in the distance task (a fixed sample; None: all)
+    distance_max_crops:int=_cpu('distance_max_crops') # most test crops per drug (and of the controls) per cell line in the distance task (a fixed sample: its cost stays flat)
+    probe_max_fit:int=_cpu('probe_max_fit') # the logistic probe fits on at most this many crops per target (a seeded draw: memory and time stay flat)
     null_size:int=_cpu('null_size') # random relabellings of the profiling test where there are too many to enumerate
     n_boot:int=_cpu('n_boot') # bootstrap replicates of the test wells
     screen:dict=_cpu('screen') # options of the built-in synthetic screen (`synthetic_screen`)
@@ -133,7 +138,7 @@ def resolve_options(preset:str='cpu', # 'cpu', 'full' or 'tiny'
     if o.steps is None and o.epochs is None: raise InputError("steps and epochs are both unset: give a training budget (--steps or --epochs)")
     for name in ('bs', 'crop_size', 'probe_epochs', 'probe_bs', 'n_boot', 'null_size', 'min_control_wells'): _positive(name, getattr(o, name))
     if o.probe not in PROBES: raise InputError(f"probe={o.probe!r}: expected one of {list(PROBES)}")
-    for name in ('steps', 'epochs', 'max_per_well', 'cluster_max_points', 'umap_epochs', 'distance_max_per_well'): _positive(name, getattr(o, name), allow_none=True)
+    for name in ('steps', 'epochs', 'max_per_well', 'cluster_max_points', 'umap_epochs', 'distance_max_per_well', 'distance_max_crops', 'probe_max_fit'): _positive(name, getattr(o, name), allow_none=True)
     if o.crop_size < 16 or o.crop_size % 4: raise InputError(f"crop_size={o.crop_size}: expected a multiple of 4, at least 16 (the backbone pools twice)")
     if not (isinstance(o.lr, (int, float)) and o.lr > 0): raise InputError(f"lr={o.lr!r}: expected a positive learning rate")
     if o.controls not in ('matched', 'paper'): raise InputError(f"controls={o.controls!r}: expected 'matched' or 'paper'")

@@ -244,7 +244,8 @@ def plot_best_umap(out, learner:str, setting:str, seed:int, # the setup drawn
 # %% ../../nbs/06e_compare.report.ipynb #e260a8ce
 DEFINITIONS = """\
 - **d** (distance task, the paper's): for the two drugs S1, S2 believed to act alike and the controls C of a cell
-  line, `D(A, B)` is the median Euclidean distance over all pairs of test crops (a in A, b in B), and
+  line, `D(A, B)` is the median Euclidean distance over all pairs of test crops (a in A, b in B; of at most
+  `distance_max_per_well` crops per well and `distance_max_crops` per drug, a fixed draw the notes state), and
   `d = (D^ - D(S1, S2)) / D^` with `D^ = (D(S1, C) + D(S2, C)) / 2`. Positive: the pair is closer to each other than
   to the controls. Computed on the representations themselves, with every test control crop.
 - **ROC AUC, accuracy, precision, recall** (classification), **per compound**: a probe on frozen, normalised

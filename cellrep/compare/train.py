@@ -12,7 +12,7 @@ import numpy as np, pandas as pd, torch
 import pyarrow.parquet as pq
 import matplotlib.pyplot as plt
 from fastai.callback.tracker import TerminateOnNaNCallback
-from ..core import InputError, Representations, atomic_path, save_json, load_json, load_json_or
+from ..core import InputError, Representations, atomic_path, save_json, load_json, load_json_or, reps_ok
 from ..data.screen import Screen
 from ..augment import get_setting
 from ..models import Backbone
@@ -34,7 +34,7 @@ def finished_record(folder) -> dict|None:
     try: rec = load_json(Path(folder)/'record.json')
     except Exception: return None
     if not (isinstance(rec, dict) and rec.get('status') == 'done'): return None
-    return rec if parquet_ok(Path(folder)/'representations.parquet') else None  # damaged features: the setup is made again
+    return rec if reps_ok(Path(folder)/'representations.parquet') else None  # damaged features: the setup is made again
 
 def write_error(e:Exception, folder) -> OSError|None:
     "`e` as an `OSError` when it is a failure to write files (torch's checkpoint writer says a full disk as a RuntimeError)"
@@ -60,6 +60,10 @@ def _save_reps(reps, split, folder):
     "Save a setup's representations with each crop's split"
     reps.meta['split'] = split
     reps.save(folder/'representations.parquet')
+
+def _with_split(screen, split) -> Screen:
+    "The same crops (not a copy) with each crop's split in the metadata, for encoders that write straight to disk"
+    return Screen(screen.crops, screen.meta.assign(split=np.asarray(split)), screen.channels, screen.info)
 
 # %% ../../nbs/06b_compare.train.ipynb #136b49a9
 def budget_epochs(n_train:int, # training crops
@@ -128,9 +132,9 @@ def run_setup(learner:str, # one of `cellrep.learners.LEARNERS`
             raise FloatingPointError(f"training loss diverged (not finite) in epoch {rec['epochs_run'] + 1} with learning rate "
                                      f"{kw['lr']:g}; try a smaller --lr (epoch losses {rec['train_loss']})")
         t0 = time.perf_counter()
-        reps = encode(learn.model, screen, bs=max(opts.bs, 256), device=device)
+        reps = encode(learn.model, _with_split(screen, split), bs=max(opts.bs, 256), device=device,
+                      out=folder/'representations.parquet')  # chunk by chunk: never the whole matrix in memory
         encode_s = time.perf_counter() - t0
-        _save_reps(reps, split, folder)
         b0 = untrained_backbone(screen.crops.shape[1], seed)
         sample = _test_sample(split)
         cka = linear_cka(reps.X[sample], encode(b0, screen[sample], device=device).X)
@@ -173,12 +177,17 @@ def run_reference(name:str, # one of `REFERENCES`
     shared = folder.parent/'features.parquet'
     try:
         seconds = (load_json_or(folder.parent/'features.json') or {}).get('seconds')
-        if name != 'untrained' and seconds is not None and parquet_ok(shared):  # else missing or damaged: computed again
-            reps = Representations.load(shared)
+        if name == 'untrained':  # a backbone's 2048 features per crop, written to disk as they are made
+            t0 = time.perf_counter()
+            reps = encode(untrained_backbone(design.screen.crops.shape[1], seed), _with_split(design.screen, design.split),
+                          device=device, out=folder/'representations.parquet')
+            seconds = time.perf_counter() - t0
         else:
-            reps, seconds = _reference_features(name, design.screen, design.split, seed, device)
-            if name != 'untrained': reps.save(shared); save_json(dict(seconds=seconds), folder.parent/'features.json')
-        _save_reps(Representations(reps.X, design.screen.meta.copy()), design.split, folder)
+            if seconds is not None and reps_ok(shared): reps = Representations.load(shared)  # else missing or damaged: made again
+            else:
+                reps, seconds = _reference_features(name, design.screen, design.split, seed, device)
+                reps.save(shared); save_json(dict(seconds=seconds), folder.parent/'features.json')
+            _save_reps(Representations(reps.X, design.screen.meta.copy()), design.split, folder)
         rec = dict(learner=name, setting='reference', seed=seed, status='done', seconds=seconds, n_features=reps.X.shape[1])
     except Exception as e:
         if (w := write_error(e, folder)) is not None: raise w from None

@@ -6,7 +6,8 @@ Docs: https://cellrep.github.io/cellrep/data.screen.html.md"""
 
 # %% ../../nbs/01_data.screen.ipynb #7c0cc872
 from __future__ import annotations
-import csv, hashlib, json, os, random, warnings
+import csv, hashlib, json, os, random, shutil, tempfile, warnings
+from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import tifffile
@@ -17,11 +18,11 @@ from fastai.data.core import DataLoaders
 from ..core import InputError, atomic_path, save_json, load_json, get_device
 
 # %% auto #0
-__all__ = ['SCREEN_COLS', 'INDEX_SCHEMA', 'CROPS_VERSION', 'Screen', 'screen_fingerprint', 'index_channels', 'InputWarning',
-           'canonical_order', 'read_index', 'check_controls', 'read_image', 'image_bits', 'channel_hist', 'hist_range',
-           'scale_intensity', 'grid_crops', 'object_crops', 'read_objects', 'cache_dir', 'index_fingerprint',
-           'scaling_arg', 'unique_channels', 'screen_from_index', 'select_balanced', 'select_all', 'split_screen',
-           'ScreenDL', 'screen_dls', 'show_crops']
+__all__ = ['SCREEN_COLS', 'IN_MEMORY_BYTES', 'INDEX_SCHEMA', 'CROPS_VERSION', 'Screen', 'screen_fingerprint', 'index_channels',
+           'InputWarning', 'canonical_order', 'read_index', 'check_controls', 'read_image', 'image_bits',
+           'channel_hist', 'hist_range', 'scale_intensity', 'grid_crops', 'object_crops', 'read_objects', 'cache_dir',
+           'index_fingerprint', 'scaling_arg', 'unique_channels', 'screen_from_index', 'select_balanced', 'select_all',
+           'split_screen', 'ScreenDL', 'screen_dls', 'show_crops']
 
 # %% ../../nbs/01_data.screen.ipynb #7c4f7006
 SCREEN_COLS = ['plate', 'well', 'site', 'cell_line', 'compound', 'concentration_uM', 'time_h', 'is_control']
@@ -75,7 +76,7 @@ class Screen:
             if sel.dtype == bool:
                 if len(sel) != len(self): raise InputError(f"Screen: boolean mask of length {len(sel)} for {len(self)} crops")
                 sel = np.flatnonzero(sel)
-        return Screen(self.crops[torch.as_tensor(sel, dtype=torch.long)], self.meta.iloc[sel], self.channels, self.info)
+        return Screen(_select_crops(self, sel), self.meta.iloc[sel], self.channels, self.info)
 
     def __repr__(self):
         m = self.meta
@@ -87,6 +88,28 @@ class Screen:
     def counts(self):
         "Number of crops per cell line (rows) and compound (columns)"
         return pd.crosstab(self.meta.cell_line, self.meta.compound)
+
+# %% ../../nbs/01_data.screen.ipynb #73d70703
+IN_MEMORY_BYTES = 2**28  # a selection of crops larger than this (256 MB) from a cached screen is written beside the cache
+
+def _select_crops(screen, sel) -> torch.Tensor:
+    "The crops at positions `sel`: a copy in memory, or, when large and the screen is cached, a memory-mapped file"
+    idx = torch.as_tensor(sel, dtype=torch.long)
+    row = screen.crops[0].nbytes if len(screen) else 0
+    cache = screen.info.get('cache')
+    if len(sel)*row <= IN_MEMORY_BYTES or not cache: return screen.crops[idx]
+    key = hashlib.sha256(np.asarray(sel, np.int64).tobytes() + str(cache).encode()).hexdigest()[:20]
+    path = Path(cache)/'selections'/f'{key}.npy'
+    try:
+        if path.exists():
+            arr = np.load(path, mmap_mode='c')
+            if arr.shape == (len(sel), *screen.crops.shape[1:]): return torch.from_numpy(arr)
+        with atomic_path(path) as tmp:
+            out = np.lib.format.open_memmap(tmp, 'w+', _np_dtype(screen.crops.dtype), (len(sel), *screen.crops.shape[1:]))
+            for i in range(0, len(sel), 65536): out[i:i+65536] = screen.crops[idx[i:i+65536]].numpy()
+            out.flush(); del out
+        return torch.from_numpy(np.load(path, mmap_mode='c'))
+    except OSError: return screen.crops[idx]  # an unwritable cache: the selection in memory, as for a small one
 
 # %% ../../nbs/01_data.screen.ipynb #57f54b12
 def _np_dtype(t): "The numpy dtype of a crop tensor's dtype"; return {torch.uint8: np.uint8, torch.uint16: np.uint16}[t]
@@ -602,6 +625,7 @@ def screen_from_index(index, # DataFrame from `read_index`, or an index file to 
                       skip_bad:bool=False, # skip unreadable or mis-sized images with a warning instead of raising
                       rgb:bool=False, # RGB images as 3 channels (False: one grey channel if R = G = B, else refused)
                       cache=True, # True: cache under `cache_dir()`; a folder: cache there; False: no cache
+                      workers:int=None, # processes reading images (None: up to 8 when the index has 64 images or more)
                      ) -> Screen:
     "Cut the images of an index into crops with one metadata row per crop; `info['fingerprint']` identifies them"
     index = canonical_order(index) if isinstance(index, pd.DataFrame) else read_index(index)  # one order of the rows
@@ -629,14 +653,34 @@ def screen_from_index(index, # DataFrame from `read_index`, or an index file to 
             else:
                 screen.info['cache'] = str(folder)
                 return screen
-    screen = _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb)
-    screen.info.update(params=params, fingerprint=fingerprint)
+    if workers is None: workers = min(8, os.cpu_count() or 1) if len(index) >= 64 else 1
+    build = partial(_build_into, index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb, workers, params, fingerprint)
     if folder is not None:
-        try: screen.save(folder); screen.info['cache'] = str(folder)
+        try: return build(folder)
         except OSError as e:  # a read-only or full cache costs the next run the cutting, never this run its result
             warnings.warn(f"crop cache {folder}: cannot write ({e.strerror or e}); the crops are not cached "
                           "(set CELLREP_CACHE to a writable folder with space)")
-    return screen
+    return build(None)
+
+def _build_into(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb, workers, params, fingerprint, folder):
+    "Cut the crops into a temporary folder, then move it to the cache `folder` (or, for None, read it and let it go)"
+    tmp = Path(tempfile.mkdtemp(prefix=f'.{fingerprint}.', dir=None if folder is None else _made(Path(folder).parent)))
+    try:
+        meta, names, info = _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb, tmp, workers)
+        info.update(params=params, fingerprint=fingerprint)
+        meta.to_parquet(tmp/'meta.parquet')
+        save_json(dict(channels=names, info=info), tmp/'info.json')  # last: a folder with its info.json is whole
+        if folder is None: return Screen.load(tmp)  # memory-mapped: the file lives on while mapped, after its folder goes
+        if Path(folder).exists(): shutil.rmtree(folder)  # a damaged cache, found damaged above
+        os.rename(tmp, folder)
+        screen = Screen.load(folder)
+        screen.info['cache'] = str(folder)
+        return screen
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+
+def _made(folder:Path) -> Path:
+    "`folder`, created when missing"
+    folder.mkdir(parents=True, exist_ok=True); return folder
 
 # %% ../../nbs/01_data.screen.ipynb #b2af492d
 def _depth(index, channels, scaling):
@@ -667,55 +711,126 @@ def _warn_objects(objs:pd.DataFrame, size:int):
         warnings.warn(f"{len(none)} image(s) gave no crop: none of their {none.n.sum()} object(s) lies at least {size//2} px inside "
                       f"the image (a {size}x{size} crop around it would leave the image), e.g. {e.path} ({e.n} object(s))", InputWarning)
 
-def _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb=False):
-    "Read every image of `index`, scale it and cut its crops: the parts of a `Screen`"
-    parts, metas, plates, hists, skipped, objs, greys, shape, names = [], [], [], {}, [], [], [], None, None
+# %% ../../nbs/01_data.screen.ipynb #bc213ee7
+def _cut_image(job, channels, crops, size, grid, scaling, pct, depth, store, rgb, shape=None, names=None):
+    "One image's crops (scaled, or raw for per-plate scaling), metadata rows, centres, object counts, histogram"
+    i, rows, paths, xy = job
+    _check_paths(paths, channels, rows)
+    img, names, grey = _read_channels(paths, channels, shape, names, depth, rgb)
+    _check_size(img, paths[0], size, grid if crops == 'grid' else None)
+    if xy is None and crops == 'objects': xy = read_objects(rows['objects_csv'].iloc[0])
+    h, w = img.shape[-2:]
+    obj = None
+    if crops == 'grid': cr, centres = grid_crops(img, size, grid); meta = rows.iloc[[0]*len(cr)]
+    else:
+        cr, centres, keep = object_crops(img, xy, size)
+        meta = rows[keep] if 'x' in rows.columns else rows.iloc[[0]*len(cr)]  # x, y rows carry one object each
+        far = (xy < -1).any(1) | (xy[:, 0] > w) | (xy[:, 1] > h)  # a pixel of slack: not a rounding
+        obj = dict(path=paths[0], h=h, w=w, n=len(xy), kept=int(keep.sum()), outside=int(far.sum()))
+    hist = channel_hist(img) if scaling == 'plate' else None
+    if scaling == 'image': cr = scale_intensity(cr, *hist_range(channel_hist(img), pct), store)
+    elif scaling != 'plate': cr = scale_intensity(cr, *((0, np.iinfo(depth).max) if scaling == 'fixed' else scaling), store)
+    return dict(i=i, rows=rows, crops=cr, meta=meta, centres=centres, obj=obj, grey=grey, hist=hist, names=names, shape=(h, w), paths=paths)
+
+def _try(fn, job):
+    "`fn(job)`, or the `InputError` it raised (a value, so that results keep their order across processes)"
+    try: return fn(job)
+    except InputError as e: return e
+
+def _map_images(fn, jobs, workers:int):
+    "`_try(fn, job)` for every job, in order: in this process, or in `workers` processes with a few jobs ahead each"
+    if workers <= 1:
+        for j in jobs: yield _try(fn, j)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from collections import deque
+    jobs = iter(jobs)
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn')) as ex:
+        pending = deque(ex.submit(_try, fn, j) for _, j in zip(range(4*workers), jobs))  # bounded: results wait in order
+        while pending:
+            res = pending.popleft().result()
+            if (j := next(jobs, None)) is not None: pending.append(ex.submit(_try, fn, j))
+            yield res
+
+def _like_others(res, shape, names):
+    "The error `_read_channels` gives in one process for an image unlike the first, or None"
+    if shape is not None and res['shape'] != shape:
+        h, w = res['shape']
+        return InputError(f"{res['paths'][0]}: image of {h}x{w} pixels (H x W); expected {shape[0]}x{shape[1]} like the other images")
+    if names is not None and res['names'] != names: return InputError(f"{res['paths']}: channels {res['names']}; expected {names} like the other images")
+
+# %% ../../nbs/01_data.screen.ipynb #9c5826da
+class _CropSink:
+    "Crops appended to a raw file as they are cut, then written as `crops.npy` (scaled per plate on the way): bounded memory"
+    def __init__(self, folder, dtype):
+        self.folder, self.dtype, self.n, self.shape = Path(folder), np.dtype(dtype), 0, None
+        self.f = open(self.folder/'crops.raw', 'wb')
+
+    def add(self, cr):
+        if not len(cr): return
+        self.shape = cr.shape[1:]
+        self.f.write(np.ascontiguousarray(cr, dtype=self.dtype).tobytes())
+        self.n += len(cr)
+
+    def close(self, store, plate_of=None, ranges=None, chunk=65536) -> Path:
+        "Write `crops.npy` in `store` type, scaling rows of each plate with `ranges[plate]` when given; drop the raw file"
+        self.f.close()
+        raw = self.folder/'crops.raw'
+        src = np.memmap(raw, self.dtype, 'r', shape=(self.n, *self.shape)) if self.n else np.empty((0, *self.shape), self.dtype)
+        out = np.lib.format.open_memmap(self.folder/'crops.npy', 'w+', store, (self.n, *self.shape))
+        for i in range(0, self.n, chunk):
+            x = np.asarray(src[i:i+chunk])
+            if ranges is None: out[i:i+chunk] = x
+            else:
+                p = plate_of[i:i+chunk]
+                for plate in np.unique(p): out[i:i+chunk][p == plate] = scale_intensity(x[p == plate], *ranges[plate], store)
+        out.flush(); del out, src
+        raw.unlink()
+        return self.folder/'crops.npy'
+
+# %% ../../nbs/01_data.screen.ipynb #ac062173
+def _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb=False, folder=None, workers=1):
+    "Read every image of `index`, scale it and cut its crops into `folder/crops.npy`: returns the metadata, channel names, facts"
+    metas, plates, hists, skipped, objs, greys, shape, names, n_img = [], [], {}, [], [], [], None, None, 0
     drop = [c for c in index.columns if c.startswith('path_') or c in ('objects_csv', 'x', 'y')]
     depth, bit_depths = _depth(index, channels, scaling)
     store = np.dtype(dtype) if dtype else depth
-    for i, rows, paths, xy in _images(index, channels):
-        _check_paths(paths, channels, rows)
-        try:
-            img, names, grey = _read_channels(paths, channels, shape, names, depth, rgb)
-            _check_size(img, paths[0], size, grid if crops == 'grid' else None)
-            if xy is None and crops == 'objects': xy = read_objects(rows['objects_csv'].iloc[0])
-        except InputError as e:
-            if not skip_bad: raise
-            skipped.append(str(e)); continue
-        greys += grey
-        shape = img.shape[-2:]
-        if crops == 'grid': cr, centres = grid_crops(img, size, grid); meta = rows.iloc[[0]*len(cr)]
-        else:
-            cr, centres, keep = object_crops(img, xy, size)
-            meta = rows[keep] if 'x' in index.columns else rows.iloc[[0]*len(cr)]  # x, y rows carry one object each
-            far = (xy < -1).any(1) | (xy[:, 0] > shape[1]) | (xy[:, 1] > shape[0])  # a pixel of slack: not a rounding
-            objs.append(dict(path=paths[0], h=shape[0], w=shape[1], n=len(xy), kept=int(keep.sum()), outside=int(far.sum())))
-        plate = rows['plate'].iloc[0]
-        if scaling == 'plate': hists[plate] = hists.get(plate, 0) + channel_hist(img)
-        elif scaling == 'image': cr = scale_intensity(cr, *hist_range(channel_hist(img), pct), store)
-        else: cr = scale_intensity(cr, *((0, np.iinfo(depth).max) if scaling == 'fixed' else scaling), store)
-        parts.append(cr); plates.append(np.full(len(cr), plate, dtype=object))
-        metas.append(meta.drop(columns=drop).assign(image_id=i, x=centres[:, 0], y=centres[:, 1]))
+    fn = partial(_cut_image, channels=channels, crops=crops, size=size, grid=grid, scaling=scaling, pct=pct, depth=depth,
+                 store=store, rgb=rgb)
+    def jobs():
+        for job in _images(index, channels): _check_paths(job[2], channels, job[1]); yield job
+    def one_by_one():  # each image checked against the ones before it while it is read, as `read_image` does
+        for job in jobs(): yield _try(partial(fn, shape=shape, names=names), job)
+    sink = _CropSink(folder, depth if scaling == 'plate' else store)
+    for res in (_map_images(fn, jobs(), workers) if workers > 1 else one_by_one()):
+        if not isinstance(res, InputError): res = _like_others(res, shape, names) or res
+        if isinstance(res, InputError):
+            if not skip_bad: raise res
+            skipped.append(str(res)); continue
+        greys += res['grey']; shape, names = res['shape'], res['names']
+        if res['obj'] is not None: objs.append(res['obj'])
+        cr, rows, plate = res['crops'], res['meta'], res['rows']['plate'].iloc[0]
+        if scaling == 'plate': hists[plate] = hists.get(plate, 0) + res['hist']
+        sink.add(cr); n_img += 1
+        plates.append(np.full(len(cr), plate, dtype=object))
+        metas.append(rows.drop(columns=drop).assign(image_id=res['i'], x=res['centres'][:, 0], y=res['centres'][:, 1]))
     objs = pd.DataFrame(objs, columns=['path', 'h', 'w', 'n', 'kept', 'outside'])
     if skipped: warnings.warn(f"skipped {len(skipped)} unreadable image(s), e.g. {skipped[0]}")
     if greys: warnings.warn(f"{len(greys)} image(s) are RGB with equal colour channels, e.g. {greys[0]}: "
                             "read as one grey channel", InputWarning)
-    if not parts or not sum(map(len, parts)):
+    if not sink.n:
         found = f", with {objs.n.sum()} object(s), none at least {size//2} px inside its image" if crops == 'objects' else ''
-        raise InputError(f"no {size}x{size} crops: {len(parts)} image(s) read{found}, {len(skipped)} skipped"
+        raise InputError(f"no {size}x{size} crops: {n_img} image(s) read{found}, {len(skipped)} skipped"
                          + (f": {skipped[0]}" if skipped else ''))
     _warn_objects(objs, size)
-    raw = np.concatenate(parts)
-    if scaling == 'plate':
-        plate_of = np.concatenate(plates)
-        out = np.empty_like(raw, dtype=store)
-        for p, h in hists.items(): out[plate_of == p] = scale_intensity(raw[plate_of == p], *hist_range(h, pct), store)
-        raw = out
+    ranges = {p: hist_range(h, pct) for p, h in hists.items()} if scaling == 'plate' else None
+    sink.close(store, np.concatenate(plates) if ranges else None, ranges)
     meta = pd.concat(metas, ignore_index=True)
     info = dict(n_images=int(meta.image_id.nunique()), skipped=skipped, bit_depths=bit_depths)
     if crops == 'objects': info.update(n_objects=int(objs.n.sum()), n_objects_cropped=int(objs.kept.sum()))
     if greys: info['grey_rgb'] = len(greys)
-    return Screen(torch.from_numpy(raw), meta, names, info)
+    return meta, names, info
 
 # %% ../../nbs/01_data.screen.ipynb #1089cfb3
 def _meta(x): "The metadata of a `Screen`, or the frame itself"; return x.meta if isinstance(x, Screen) else x
@@ -806,21 +921,29 @@ def split_screen(x, # a `Screen` or its metadata
 
 # %% ../../nbs/01_data.screen.ipynb #9796d193
 class ScreenDL(DataLoader):
-    "fastai `DataLoader` of (float crops in [0, 1], int64 labels) batches indexed at once from a `Screen`"
+    "fastai `DataLoader` of (float crops in [0, 1], int64 labels) batches indexed at once from a `Screen` (or some of its rows)"
     def __init__(self, dataset:Screen, # the crops to serve
                  bs:int=256, # batch size
+                 rows=None, # positions of the crops served (None: all): a split of a memory-mapped screen without a copy
                  shuffle:bool=False, # new random order every epoch
                  drop_last:bool=False, # drop the last incomplete batch
                  device=None, # where batches go; None: CUDA when available
                  seed:int=None, # seed of the shuffling (None: random)
                  **kwargs):
         kwargs.update(num_workers=0, pin_memory=False)  # batches are tensor slices: workers would only copy them; pinning is done here
+        self.rows = np.arange(len(dataset)) if rows is None else np.asarray(rows, dtype=np.int64)
+        kwargs.setdefault('n', len(self.rows))
         super().__init__(dataset, bs=bs, shuffle=shuffle, drop_last=drop_last, device=get_device(device or 'auto'), **kwargs)
         if seed is not None: self.rng = random.Random(seed)
         self.labels = dataset.labels
 
     @property
-    def meta(self) -> pd.DataFrame: return self.dataset.meta
+    def meta(self) -> pd.DataFrame: return self.dataset.meta.iloc[self.rows].reset_index(drop=True)
+
+    def new(self, dataset=None, cls=None, **kwargs):
+        "A copy with other settings, serving the same rows (unless given another dataset)"
+        if dataset is None: kwargs.setdefault('rows', self.rows)
+        return super().new(dataset, cls, **kwargs)
 
     def get_idxs(self):
         "All crop positions, as one array, permuted when shuffling"
@@ -839,14 +962,14 @@ class ScreenDL(DataLoader):
 
     def create_batches(self, samps):
         x, y = self.source()
-        samps = torch.from_numpy(np.asarray(samps)).to(x.device)  # the epoch's order, sent to the GPU once
+        samps = torch.from_numpy(self.rows[np.asarray(samps)]).to(x.device)  # the epoch's crops in order, sent to the GPU once
         stop = self.n//self.bs*self.bs if self.drop_last else self.n
         for i in range(0, stop, self.bs): yield self._batch(x, y, samps[i:i+self.bs])
 
     def create_batch(self, idxs):
         "Index crops and labels at once; convert to float on the device"
         x, y = self.source()
-        return self._batch(x, y, torch.as_tensor(np.asarray(idxs)).to(x.device))
+        return self._batch(x, y, torch.as_tensor(self.rows[np.asarray(idxs)]).to(x.device))
 
     def _batch(self, x, y, i):
         x, y = x[i], y[i]
@@ -868,9 +991,9 @@ def screen_dls(screen:Screen, # the crops
     if unknown: raise InputError(f"screen_dls: split values {unknown}; expected 'train', 'valid' or 'test'")
     for side in ('train', 'valid'):
         if not (split == side).any(): raise InputError(f"screen_dls: no '{side}' crops in the split")
-    train = screen[split == 'train']
-    dls = [ScreenDL(train, bs, shuffle=shuffle, drop_last=shuffle and len(train) > bs, device=device, seed=seed)]
-    dls += [ScreenDL(screen[split == s], bs, device=device) for s in ('valid', 'test') if (split == s).any()]
+    train = np.flatnonzero(split == 'train')  # positions, not copies: a memory-mapped screen stays on disk
+    dls = [ScreenDL(screen, bs, rows=train, shuffle=shuffle, drop_last=shuffle and len(train) > bs, device=device, seed=seed)]
+    dls += [ScreenDL(screen, bs, rows=np.flatnonzero(split == s), device=device) for s in ('valid', 'test') if (split == s).any()]
     return DataLoaders(*dls)
 
 # %% ../../nbs/01_data.screen.ipynb #eec2fb92

@@ -174,7 +174,7 @@ def clustering_scores(reps:Representations, # features with metadata of one or m
     if by not in reps.meta.columns: raise InputError(f"clustering: metadata has no column {by!r}")
     rows, points = [], []
     for name, ix in reps.meta.groupby(by, sort=True).indices.items():
-        cg = cluster_grid(reps.X[ix], grid, seed, **kwargs)
+        cg = cluster_grid(reps.rows(ix), grid, seed, **kwargs)
         best = cg.selected
         emb, labels = cg.best
         vals = {m: float(best[m]) for m in CLUSTER_METRICS}

@@ -125,12 +125,12 @@ def drug_distances(reps:Representations, # features with metadata (`cell_line`, 
     n_c = min(len(rows[control]), round((len(rows[s1]) + len(rows[s2]))/2))
     rows[control] = np.sort(np.random.default_rng(seed).choice(rows[control], n_c, replace=False))
     sets = [(s1,s2,'D_pair'), (s1,control,'D_S1_C'), (s2,control,'D_S2_C')]
-    D = {key: median_distance(reps.X[rows[a]], reps.X[rows[b]], metric) for a,b,key in sets}
+    D = {key: median_distance(reps.rows(rows[a]), reps.rows(rows[b]), metric) for a,b,key in sets}
     D['d'] = ((D['D_S1_C'] + D['D_S2_C'])/2 - D['D_pair']) / ((D['D_S1_C'] + D['D_S2_C'])/2)
     suffix = '' if metric == 'euclidean' else f'_{metric}'
     scores = pd.DataFrame(dict(task='distance', cell_line=cell_line, metric=[k+suffix for k in D], value=list(D.values())))
     samples = pd.concat([pd.DataFrame(dict(cell_line=cell_line, pair=f'{a} vs {b}',
-                                           distance=pair_sample(reps.X[rows[a]], reps.X[rows[b]], n_samples, metric, seed)))
+                                           distance=pair_sample(reps.rows(rows[a]), reps.rows(rows[b]), n_samples, metric, seed)))
                          for a,b,_ in sets], ignore_index=True)
     return AttrDict(scores=scores, samples=samples, rows=rows)
 
@@ -162,9 +162,10 @@ def distance_replicates(reps:Representations, # features of the test crops, one 
         rows = {name: _rows_of(reps.meta, name, cl) for name in (*pair, control)}
         D = {}
         for a, b, key in ((pair[0], pair[1], 'D_pair'), (pair[0], control, 'D_S1_C'), (pair[1], control, 'D_S2_C')):
-            H, edges, ua, ub = pair_histograms(reps.X[rows[a]], reps.X[rows[b]], unit[rows[a]], unit[rows[b]], bins)
+            A, B = reps.rows(rows[a]), reps.rows(rows[b])  # each set read once (from disk where memory-mapped)
+            H, edges, ua, ub = pair_histograms(A, B, unit[rows[a]], unit[rows[b]], bins)
             D[key] = weighted_median(H, edges, W[:, ua], W[:, ub])
-            if (W[0] == 1).all(): D[key][0] = median_distance(reps.X[rows[a]], reps.X[rows[b]])  # the estimate: exact
+            if (W[0] == 1).all(): D[key][0] = median_distance(A, B)  # the estimate: exact
         hat = (D['D_S1_C'] + D['D_S2_C'])/2
         D['d'] = (hat - D['D_pair'])/hat
         out.update({(cl, k): v for k, v in D.items()})

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from scipy.stats import rankdata
 from fastcore.basics import AttrDict
-from ..core import InputError, Representations, get_device
+from ..core import InputError, Representations, get_device, CHUNK_ROWS
 from ..data.screen import split_screen
 from ..models import ClassifierHead
 from .summary import mad, summarise, setup_frame, setup_axes
@@ -131,20 +131,24 @@ def select_penalty(X, # features of the fitting rows, N x D (standardised)
     return AttrDict(lam=float(table.lam[table.cv_roc_auc.idxmax()]), table=table)
 
 # %% ../../nbs/05a_eval.probe.ipynb #75503f48
-def _standardise(X, fit):
-    "Features standardised with the mean and SD of the rows `fit` (constant features left unscaled)"
-    mean, sd = X[fit].mean(0), X[fit].std(0)
-    return (X - mean)/np.where(sd > 0, sd, 1)
+def _take(X, ix) -> np.ndarray:
+    "Rows `ix` of an array or of `Representations` (a memory-mapped matrix is read for those rows only)"
+    return X.rows(ix) if isinstance(X, Representations) else X[ix]
 
-def _fit_predict(X, y, groups, fit, held, lambdas, n_folds, max_per_group, default_lam, seed):
-    "Probabilities of rows `held` from a probe fitted on rows `fit`; its penalty, CV AUC and convergence"
-    rows = np.r_[fit, held]
-    Z = _standardise(X[rows], np.arange(len(fit)))
-    sel = select_penalty(Z[:len(fit)], y[fit], groups[fit], lambdas, n_folds, max_per_group, seed)
+def _fit_predict(X, y, groups, fit, held, lambdas, n_folds, max_per_group, default_lam, seed, max_fit=None, chunk=CHUNK_ROWS):
+    "Probabilities of rows `held` from a probe fitted on rows `fit` (at most `max_fit` of them); penalty, CV AUC, convergence"
+    capped = max_fit is not None and len(fit) > max_fit
+    if capped: fit = np.sort(np.random.default_rng(seed).choice(fit, max_fit, replace=False))
+    F = _take(X, fit)
+    mean, sd = F.mean(0), F.std(0)
+    sd = np.where(sd > 0, sd, 1)  # constant features left unscaled
+    Z = (F - mean)/sd
+    sel = select_penalty(Z, y[fit], groups[fit], lambdas, n_folds, max_per_group, seed)
     lam = sel.lam if sel is not None else default_lam
-    m = _logistic(Z[:len(fit)], y[fit], lam)
+    m = _logistic(Z, y[fit], lam)
     cv = sel.table.cv_roc_auc.max() if sel is not None else np.nan
-    return 1/(1 + np.exp(-m.decision_function(Z[len(fit):]))), lam, cv, m.converged_
+    z = np.concatenate([m.decision_function((_take(X, held[i:i+chunk]) - mean)/sd) for i in range(0, len(held), chunk)])
+    return 1/(1 + np.exp(-z)), lam, cv, m.converged_, capped
 
 # %% ../../nbs/05a_eval.probe.ipynb #fd0ad41b
 def logistic_probe(X, # features, N x D
@@ -157,25 +161,27 @@ def logistic_probe(X, # features, N x D
                    max_per_group:int=250, # most crops per well in the penalty's folds
                    default_lam:float=0.01, # the penalty where too few wells are left to choose one
                    seed:int=0, # seed of the folds
+                   max_fit:int=None, # fit on at most this many of the fitting rows, a seeded draw (None: all)
                   ) -> AttrDict:
     "Probabilities `p` of the test rows, fitted on the fitting rows (`mode='fixed'`) or cross-fitted over test wells"
-    X, y, groups = np.asarray(X), np.asarray(y), np.asarray(groups)
+    if not isinstance(X, Representations): X = np.asarray(X)  # `Representations`: read a chunk of rows at a time
+    y, groups = np.asarray(y), np.asarray(groups)
     fit, test = np.flatnonzero(fit), np.flatnonzero(test)
     n_fit = [len(set(groups[fit][y[fit] == c])) for c in (0, 1)]
     if min(n_fit) >= 2:
-        p, lam, cv, ok = _fit_predict(X, y, groups, fit, test, lambdas, n_folds, max_per_group, default_lam, seed)
-        return AttrDict(p=p, mode='fixed', lam=lam, cv_roc_auc=cv, converged=ok, folds=1, fit_wells=n_fit)
+        p, lam, cv, ok, capped = _fit_predict(X, y, groups, fit, test, lambdas, n_folds, max_per_group, default_lam, seed, max_fit)
+        return AttrDict(p=p, mode='fixed', lam=lam, cv_roc_auc=cv, converged=ok, folds=1, fit_wells=n_fit, capped=capped)
     from sklearn.model_selection import GroupKFold
     k = min(n_folds, len(set(groups[test])))
     if k < 2: raise InputError(f"{len(set(groups[test]))} test well(s) and {n_fit} fitting wells (control, treated): too few to fit and score")
-    p, lams, oks = np.full(len(test), np.nan), [], []
+    p, lams, oks, caps = np.full(len(test), np.nan), [], [], []
     for f, h in GroupKFold(k).split(test, groups=groups[test]):
         rows = np.r_[fit, test[f]]
         if len(set(y[rows])) < 2: raise InputError("cross-fitting leaves a fold with a single class to fit on")
-        p[h], lam, _, ok = _fit_predict(X, y, groups, rows, test[h], lambdas, n_folds, max_per_group, default_lam, seed)
-        lams.append(lam); oks.append(ok)
+        p[h], lam, _, ok, capped = _fit_predict(X, y, groups, rows, test[h], lambdas, n_folds, max_per_group, default_lam, seed, max_fit)
+        lams.append(lam); oks.append(ok); caps.append(capped)
     return AttrDict(p=p, mode='cross-fit', lam=float(np.median(lams)), cv_roc_auc=np.nan, converged=all(oks), folds=k,
-                    fit_wells=n_fit)
+                    fit_wells=n_fit, capped=any(caps))
 
 # %% ../../nbs/05a_eval.probe.ipynb #18ddfbf9
 def target_scores(predictions:pd.DataFrame, # test row, `cell_line`, `compound` (the target), class `y`, probability `p`
@@ -390,17 +396,19 @@ def _logistic_targets(reps, split, seed, **kwargs):
         key = tuple(rows)
         if key in done: r = done[key]  # a cell line with one compound: 'all' is that compound
         else:
-            try: r = done[key] = logistic_probe(reps.X[rows], y[rows], groups[rows], fit[rows], test[rows], seed=seed, **kwargs)
+            try: r = done[key] = logistic_probe(reps.view(rows), y[rows], groups[rows], fit[rows], test[rows], seed=seed, **kwargs)
             except InputError as e: notes.append(f"classification: {t} in cell line {cl} not scored ({e})"); continue
         ix = rows[test[rows]]
         preds.append(pd.DataFrame(dict(row=ix, cell_line=cl, compound=t, y=y[ix], p=r.p)))
         fits.append(dict(cell_line=cl, compound=t, mode=r.mode, lam=r.lam, cv_roc_auc=r.cv_roc_auc, folds=r.folds,
-                         control_wells=r.fit_wells[0], treated_wells=r.fit_wells[1], converged=r.converged))
+                         control_wells=r.fit_wells[0], treated_wells=r.fit_wells[1], converged=r.converged, capped=r.capped))
     if not preds: raise InputError("classification: no target could be fitted and scored; " + '; '.join(notes))
     fits = pd.DataFrame(fits)
     xfit = fits[(fits['mode'] == 'cross-fit') & (fits.compound != 'all')]
     if len(xfit): notes.append(f"classification: {len(xfit)} compound(s) cross-fitted over test wells (fewer than two training wells of a class)")
     unique = fits.drop_duplicates(['cell_line', 'mode', 'lam', 'cv_roc_auc', 'control_wells', 'treated_wells'])  # 'all' reusing a compound's fit
+    if unique.capped.any(): notes.append(f"classification: {unique.capped.sum()} probe(s) fitted on {kwargs.get('max_fit'):,} "
+                                         "of their fitting crops, drawn at random (seed of the folds)")
     if not unique.converged.all(): notes.append(f"classification: {(~unique.converged).sum()} probe fit(s) did not converge")
     return pd.concat(preds, ignore_index=True), fits, notes
 
@@ -425,14 +433,18 @@ def probe_scores(reps:Representations, # frozen features with metadata (`cell_li
 
 # %% ../../nbs/05a_eval.probe.ipynb #8c7eda2b
 def probe_replicates(predictions:pd.DataFrame, # `probe_scores(...).predictions`: cell_line, compound, y, p per test row and target
-                     w, # R x len(predictions) weights
+                     w=None, # R x len(predictions) weights; or, without an R x N matrix:
+                     unit=None, # the resampling unit of every prediction (a column of `W`)
+                     W=None, # R x n_units weights
                     ) -> dict:
     "The probe's scores per cell line and target under every row of weights: {(cell_line, target, metric): R-vector}"
-    from cellrep.eval.stats import weighted_binary
-    w = np.atleast_2d(np.asarray(w, np.float64))
-    out = {}
+    from cellrep.eval.stats import weighted_binary, weighted_binary_units
+    if w is not None: w = np.atleast_2d(np.asarray(w, np.float64))
+    elif unit is None or W is None: raise InputError("probe_replicates: give the weights w, or the units and W")
+    out, y, p = {}, predictions.y.to_numpy(), predictions.p.to_numpy()
     for (cl, t), ix in predictions.groupby(['cell_line', 'compound'], sort=True).indices.items():
-        for m, v in weighted_binary(predictions.y.to_numpy()[ix], predictions.p.to_numpy()[ix], w[:, ix]).items(): out[(cl, t, m)] = v
+        res = weighted_binary(y[ix], p[ix], w[:, ix]) if w is not None else weighted_binary_units(y[ix], p[ix], np.asarray(unit)[ix], W)
+        for m, v in res.items(): out[(cl, t, m)] = v
     for cl in sorted(set(predictions.cell_line)):
         for m in PROBE_SCORES:
             per = [v for (c, t, mm), v in out.items() if c == cl and mm == m and t not in ('all', 'mean')]

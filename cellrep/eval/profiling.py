@@ -13,7 +13,8 @@ from scipy.stats import false_discovery_control
 from fastcore.basics import AttrDict
 from fastcore.meta import delegates
 from copairs.map import average_precision, mean_average_precision
-from ..core import InputError, Representations
+import warnings
+from ..core import InputError, Representations, CHUNK_ROWS
 from .stats import weighted_mean
 
 # %% auto #0
@@ -24,39 +25,58 @@ __all__ = ['NORMALIZE_METHODS', 'WELL_KEYS', 'normalize_features', 'normalizatio
 # %% ../../nbs/05c_eval.profiling.ipynb #4c4faf39
 NORMALIZE_METHODS = ('mad_robustize', 'standardize', 'robustize', 'spherize')
 
+def _scaler(method):
+    "The scaler pycytominer's `normalize` fits for `method`, with its defaults"
+    from pycytominer.operations import RobustMAD, Spherize
+    from sklearn.preprocessing import RobustScaler, StandardScaler
+    if method == 'mad_robustize': return RobustMAD(epsilon=1e-18)
+    if method == 'spherize': return Spherize(center=True, method='ZCA-cor', epsilon=1e-6, return_numpy=True)
+    return StandardScaler() if method == 'standardize' else RobustScaler()
+
+def _flat_fix(c):
+    "Per feature of control rows `c`: no spread (MAD 0), the median and the SD to standardise those with"
+    med = np.median(c, 0)
+    zero = np.median(np.abs(c - med), 0) == 0
+    sd = c[:, zero].std(0)
+    return zero, med[zero], np.where(sd > 0, sd, 1)
+
 def normalize_features(reps:Representations, # features with metadata (`is_control` and the `by` column)
                        method:str='mad_robustize', # pycytominer `normalize` method, or None for no normalisation
                        by:str='plate', # normalise each group of this column separately
                        groups=None, # or a group label per row (e.g. `normalization_groups`), used instead of `by`
                        references:dict=None, # {group: row positions of the controls it is normalised against} (default: its own)
+                       out=None, # a `.npy` path: write the normalised features there, memory-mapped (None: in memory)
+                       max_controls:int=20_000, # a group's scale is fitted on at most this many of its controls (a seeded draw)
+                       chunk:int=CHUNK_ROWS, # rows transformed at a time
                       ) -> Representations:
-    "Features normalised per group against its reference control crops (by default the group's own) with pycytominer"
-    import warnings
-    from pycytominer import normalize
+    "Features normalised per group against its reference control crops (by default the group's own) with pycytominer's scalers"
     if method is None: return reps
     if method not in NORMALIZE_METHODS: raise InputError(f"normalize: method={method!r}, expected one of {NORMALIZE_METHODS} or None")
     if groups is None and by not in reps.meta.columns: raise InputError(f"normalize: metadata lacks column {by!r}")
     labels = reps.meta[by].to_numpy() if groups is None else np.asarray(groups)
     if len(labels) != len(reps): raise InputError(f"normalize: {len(labels)} group labels for {len(reps)} rows")
     feats, is_ctrl = [f'f{i}' for i in range(reps.X.shape[1])], reps.meta.is_control.to_numpy(bool)
-    X, flat = np.empty_like(reps.X), 0
+    shape = (len(reps), reps.X.shape[1])
+    X = np.empty(shape, np.float32) if out is None else np.lib.format.open_memmap(out, 'w+', np.float32, shape)
+    flat, drawn = 0, []
     for g, ix in pd.Series(labels).groupby(labels, sort=True).indices.items():
         ref = np.asarray(references[g]) if references is not None else ix[is_ctrl[ix]]
         if not len(ref): raise InputError(f"normalize: {by if groups is None else 'group'} {g!r} has no control crops to normalise against")
-        rows = np.r_[ix, ref]  # the group's rows, then its reference controls (fitted on those alone)
-        df = pd.DataFrame(reps.X[rows], columns=feats).assign(Metadata_ref=np.r_[np.zeros(len(ix), bool), np.ones(len(ref), bool)])
-        out = normalize(df, features=feats, meta_features=['Metadata_ref'], samples='Metadata_ref == True',
-                        method=method)[feats].to_numpy(np.float32, copy=True)[:len(ix)]
-        if method == 'mad_robustize':  # no spread on the controls: standardise (or centre) instead of dividing by 1e-18
-            c = reps.X[ref]
-            med = np.median(c, 0)
-            zero = np.median(np.abs(c - med), 0) == 0
-            if zero.any():
-                sd = c[:, zero].std(0)
-                out[:, zero] = (reps.X[ix][:, zero] - med[zero])/np.where(sd > 0, sd, 1)
-                flat += int(zero.sum())
-        X[ix] = out
+        if len(ref) > max_controls:  # the median and MAD of 20,000 crops are as good as of all: memory stays bounded
+            ref = np.sort(np.random.default_rng(0).choice(ref, max_controls, replace=False)); drawn.append(g)
+        c = reps.rows(ref)
+        scaler = _scaler(method).fit(pd.DataFrame(c, columns=feats))  # what pycytominer's `normalize` fits on the controls
+        zero, med, sd = _flat_fix(c) if method == 'mad_robustize' else (np.zeros(shape[1], bool), None, None)
+        flat += int(zero.sum())
+        for i in range(0, len(ix), chunk):  # a chunk at a time: no group's rows are ever all in memory
+            x = reps.rows(ix[i:i+chunk])
+            o = np.array(scaler.transform(pd.DataFrame(x, columns=feats)), dtype=np.float32)
+            if zero.any(): o[:, zero] = (x[:, zero] - med)/sd  # no spread on the controls: standardise, not divide by 1e-18
+            X[ix[i:i+chunk]] = o
     if flat: warnings.warn(f"normalize: {flat} feature x group combination(s) have no spread (MAD 0) on the controls: standardised with the controls' SD instead")
+    if drawn: warnings.warn(f"normalize: {len(drawn)} group(s) have more than {max_controls:,} control crops; each is scaled on "
+                            f"{max_controls:,} of them drawn at random (seed 0), e.g. {drawn[0]}")
+    if out is not None: X.flush(); X = np.load(out, mmap_mode='r')
     return Representations(X, reps.meta)
 
 # %% ../../nbs/05c_eval.profiling.ipynb #dcf9d3ac
@@ -93,7 +113,7 @@ def normalization_groups(meta:pd.DataFrame, # crops' metadata: `cell_line`, `pla
 # %% ../../nbs/05c_eval.profiling.ipynb #56daf2f0
 WELL_KEYS = ['plate', 'well', 'time_h']
 
-def well_profiles(reps:Representations, # crop-level features with metadata
+def well_profiles(reps:Representations, # crop-level features with metadata (a memory-mapped matrix or a view of one is read well by well)
                   how:str='median', # 'median' or 'mean' of each well's crops
                  ) -> Representations:
     "One profile per (plate, well, time_h): the median or mean of its crops, with the metadata constant within wells and `n_crops`"
@@ -101,11 +121,14 @@ def well_profiles(reps:Representations, # crop-level features with metadata
     missing = [c for c in WELL_KEYS if c not in reps.meta.columns]
     if missing: raise InputError(f"well_profiles: metadata lacks column(s) {missing}")
     groups = reps.meta.groupby(WELL_KEYS, sort=True)
-    X = pd.DataFrame(reps.X).groupby([reps.meta[k] for k in WELL_KEYS], sort=True).agg(how)
+    code = groups.ngroup().to_numpy()  # profile order: the sorted groups, as `first` below gives them
+    order, ends = np.argsort(code, kind='stable'), np.cumsum(np.bincount(code))
+    agg = (lambda x: np.median(x, 0)) if how == 'median' else (lambda x: x.mean(0))
+    X = np.stack([agg(reps.rows(ix).astype(np.float64)) for ix in np.split(order, ends[:-1])])  # one well in memory at a time
     constant = groups.nunique(dropna=False).le(1).all()
     meta = groups[[c for c in constant.index if constant[c]]].first().reset_index()
     meta['n_crops'] = groups.size().to_numpy()
-    return Representations(X.to_numpy(np.float32), meta)
+    return Representations(X.astype(np.float32), meta)
 
 # %% ../../nbs/05c_eval.profiling.ipynb #3e7b1603
 def _profiles(reps, level, how):

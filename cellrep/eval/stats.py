@@ -12,8 +12,8 @@ from ..core import InputError
 
 # %% auto #0
 __all__ = ['UNIT_LEVELS', 'resampling_units', 'bootstrap_weights', 'wells_df', 'weighted_auc', 'weighted_binary',
-           'pair_histograms', 'weighted_median', 'weighted_ari', 'weighted_mean', 'interval', 'difference', 'holm',
-           'simulate_scores', 'true_auc']
+           'weighted_binary_units', 'pair_histograms', 'weighted_median', 'weighted_ari', 'weighted_mean', 'interval',
+           'difference', 'holm', 'simulate_scores', 'true_auc']
 
 # %% ../../nbs/05e_eval.stats.ipynb #72c6e591
 UNIT_LEVELS = (('plate', 'well'), ('plate', 'well', 'site'))
@@ -96,6 +96,31 @@ def weighted_binary(y, # N classes (1 positive)
     safe = lambda a, b: np.where(b > 0, a/np.where(b > 0, b, 1), 0.)
     return dict(accuracy=(w*(pred == y)).sum(1)/w.sum(1), precision=safe(tp, tp + fp), recall=safe(tp, tp + fn),
                 roc_auc=weighted_auc(y, p, w))
+
+# %% ../../nbs/05e_eval.stats.ipynb #299cb7b1
+def weighted_binary_units(y, # N classes (1 positive)
+                          p, # N probabilities of class 1
+                          unit, # N resampling units (column indices of `W`)
+                          W, # R x n_units weights: a row's weight is its unit's
+                         ) -> dict:
+    "`weighted_binary` with the weights of units, never an R x N matrix: memory and time grow with the rows, not R times them"
+    y, p, unit = np.asarray(y).astype(bool), np.asarray(p, np.float64), np.asarray(unit)
+    W = np.atleast_2d(np.asarray(W, np.float64))
+    us, u = np.unique(unit, return_inverse=True)
+    Wu, pred = W[:, us], p > 0.5
+    count = lambda m: np.bincount(u, weights=m.astype(np.float64), minlength=len(us))  # rows per unit where m
+    tp, fp, fn, hit, n = (Wu @ count(m) for m in (pred & y, pred & ~y, ~pred & y, pred == y, np.ones_like(y)))
+    safe = lambda a, b: np.where(b > 0, a/np.where(b > 0, b, 1), 0.)
+    # ROC AUC: C[a, b] = pairs (positive of unit a, negative of unit b) ordered right, ties counting half
+    C = np.zeros((len(us), len(us)))
+    pos = np.flatnonzero(y)
+    for b in np.unique(u[~y]):
+        s = np.sort(p[~y & (u == b)])
+        lo, hi = np.searchsorted(s, p[pos], 'left'), np.searchsorted(s, p[pos], 'right')
+        C[:, b] = np.bincount(u[pos], weights=lo + (hi - lo)/2, minlength=len(us))
+    num, den = ((Wu @ C)*Wu).sum(1), (Wu @ count(y))*(Wu @ count(~y))
+    with np.errstate(invalid='ignore', divide='ignore'): auc = np.where(den > 0, num/np.where(den > 0, den, 1), np.nan)
+    return dict(accuracy=hit/n, precision=safe(tp, tp + fp), recall=safe(tp, tp + fn), roc_auc=auc)
 
 # %% ../../nbs/05e_eval.stats.ipynb #d406a85d
 def pair_histograms(A, B, # N x D and M x D features
