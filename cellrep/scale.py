@@ -52,7 +52,7 @@ SCALE_ARGS = ['--learners', 'weakly', '--seeds', '1', '--steps', '100', '--crop-
 
 def scale_screen(folder, # where the screen's images and index go
                  sites:int, # fields per well: 4 gives about 22,000 nuclei, and nuclei grow in proportion
-                 per_part:int=32, # sites generated at a time (each part with its own seed), to bound memory
+                 per_part:int=32, # sites generated at a time, to bound memory: each part is plates of its own, with its own seed
                 ) -> Path:
     "The index of a user-like synthetic screen (512 px fields, two cell lines, nucleus CSVs), written once"
     folder = Path(folder)
@@ -61,11 +61,11 @@ def scale_screen(folder, # where the screen's images and index go
     for k, start in enumerate(range(0, sites, per_part)):  # `synthetic_images` holds its fields in memory: parts of sites
         n = min(per_part, sites - start)
         sub = folder/f'part{k}' if sites > per_part else folder
-        ix = synthetic_images(sub, n_sites=n, field_size=512, cell_lines=('lineA', 'lineB'), seed=k)
-        if sub != folder:
-            ix = pd.read_csv(sub/'index.csv')
+        if not (sub/'index.csv').exists(): synthetic_images(sub, n_sites=n, field_size=512, cell_lines=('lineA', 'lineB'), seed=k)
+        ix = pd.read_csv(sub/'index.csv')
+        if sub != folder:  # a part is a set of plates of its own (its seed lays the drugs out on other wells)
             for c in ('path_DNA', 'objects_csv'): ix[c] = f'part{k}/' + ix[c]
-            ix['site'] += start
+            ix['plate'] = ix.plate + f'-{k}'
         parts.append(ix)
     if sites > per_part: pd.concat(parts, ignore_index=True).to_csv(folder/'index.csv', index=False)
     return folder/'index.csv'
@@ -108,6 +108,7 @@ def plot_scale(table:pd.DataFrame, # from `scale_benchmark`
               ):
     "Seconds per stage and peak memory against the crops, on log-log axes (a line of slope 1 is linear growth)"
     import matplotlib.pyplot as plt
+    table = table[(table.rc == 0) & (table.crops > 0)]  # a failed run has nothing to draw
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.8))
     for st in STAGES: a.plot(table.crops, table[st].clip(lower=0.1), 'o-', label=st)
     a.plot(table.crops, table.wall_s, 'k--', label='wall')
@@ -131,5 +132,7 @@ def cellrep_scale(sites:str='4,16', # fields per well of each screen, comma-sepa
     print(f"cellrep-scale on {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}")
     table = scale_benchmark(sizes, out)
     print(table.round(1).to_string(index=False))
-    import matplotlib; matplotlib.use('Agg')
-    plot_scale(table).savefig(Path(out)/'scale.png', dpi=90)
+    if (table.rc != 0).any(): print(f"failed: sites {table.sites[table.rc != 0].tolist()} (see log-<sites>.txt in {out})")
+    if (table.rc == 0).any():
+        import matplotlib; matplotlib.use('Agg')
+        plot_scale(table).savefig(Path(out)/'scale.png', dpi=90)

@@ -746,7 +746,9 @@ def _map_images(fn, jobs, workers:int):
     from concurrent.futures import ProcessPoolExecutor
     from collections import deque
     jobs = iter(jobs)
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn')) as ex:
+    # fork, as PyTorch's DataLoader does on Linux: a user's script needs no main guard; the workers only read and cut
+    method = 'fork' if 'fork' in mp.get_all_start_methods() else 'spawn'
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context(method)) as ex:
         pending = deque(ex.submit(_try, fn, j) for _, j in zip(range(4*workers), jobs))  # bounded: results wait in order
         while pending:
             res = pending.popleft().result()
