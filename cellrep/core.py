@@ -6,7 +6,7 @@ Docs: https://cellrep.github.io/cellrep/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #df5e7b3a
 from __future__ import annotations
-import errno, os, json, shutil, resource, ctypes, hashlib
+import errno, os, json, shutil, resource, ctypes, hashlib, mmap
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -14,8 +14,9 @@ from fastcore.basics import patch, patch_to
 
 # %% auto #0
 __all__ = ['CHUNK_ROWS', 'InputError', 'data_locations', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json',
-           'load_json_or', 'os_problem', 'features_path', 'Representations', 'RepsWriter', 'reps_ok', 'RowsView',
-           'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory', 'keep_freed_memory', 'huge_pages']
+           'load_json_or', 'os_problem', 'release', 'features_path', 'Representations', 'RepsWriter', 'reps_ok',
+           'RowsView', 'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory', 'keep_freed_memory',
+           'huge_pages']
 
 # %% ../nbs/00_core.ipynb #cc67f218
 class InputError(ValueError):
@@ -103,6 +104,13 @@ def os_problem(e:OSError, # the error
 # %% ../nbs/00_core.ipynb #b0f7deba
 CHUNK_ROWS = 16384  # rows of features read or written at a time: 128 MiB of 2048 float32 columns
 
+def release(X):
+    "Drop the pages of memory map `X` from this process's resident memory: the page cache keeps them (written ones too)"
+    mm = getattr(X, '_mmap', None)
+    if mm is not None:
+        try: mm.madvise(mmap.MADV_DONTNEED)  # a file's pages, not the process's: read again from the cache when used
+        except (OSError, ValueError): pass
+
 def features_path(path) -> Path:
     "The features file of representations saved at `path` (`representations.parquet` -> `representations.npy`)"
     return Path(path).with_suffix('.npy')
@@ -127,7 +135,9 @@ class Representations:
 
     def chunks(self, rows:int=CHUNK_ROWS):
         "(start, features of rows start...start+rows) over the whole matrix, one chunk in memory at a time"
-        for i in range(0, len(self), rows): yield i, np.asarray(self.X[i:i+rows])
+        for i in range(0, len(self), rows):
+            yield i, np.array(self.X[i:i+rows])
+            release(self.X)
 
 # %% ../nbs/00_core.ipynb #3e2926e9
 class RepsWriter:
@@ -141,11 +151,15 @@ class RepsWriter:
     def add(self, X):
         "Append the features of the next rows"
         X = np.ascontiguousarray(np.asarray(X, dtype=np.float32))
-        if self.X is None:
+        if self.X is None:  # the header, then rows appended by plain writes: the page cache holds them, not this process
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.X, self.i = np.lib.format.open_memmap(self.tmp, 'w+', np.float32, (self.n, X.shape[1])), 0
+            head = np.lib.format.open_memmap(self.tmp, 'w+', np.float32, (self.n, X.shape[1]))
+            self.shape, offset, self.i = head.shape, head.offset, 0
+            del head
+            self.X = open(self.tmp, 'r+b'); self.X.seek(offset)
         if self.i + len(X) > self.n: raise InputError(f"{self.path}: more feature rows than the {self.n} metadata rows")
-        self.X[self.i:self.i+len(X)] = X
+        if X.shape[1:] != self.shape[1:]: raise InputError(f"{self.path}: rows of {X.shape[1]} features after {self.shape[1]}")
+        self.X.write(X.tobytes())
         self.h.update(X.tobytes())
         self.i += len(X)
 
@@ -153,8 +167,8 @@ class RepsWriter:
         "Move the features into place, then write the metadata (with their shape and digest): whole or absent"
         if self.X is None or self.i != self.n:
             raise InputError(f"{self.path}: {0 if self.X is None else self.i} feature rows written for {self.n} metadata rows")
-        shape = self.X.shape
-        self.X.flush(); self.X = None
+        shape = self.shape
+        self.X.close(); self.X = None
         self.path.unlink(missing_ok=True)  # the old table never vouches for the new features
         os.replace(self.tmp, features_path(self.path))
         import pyarrow as pa, pyarrow.parquet as pq
@@ -165,6 +179,7 @@ class RepsWriter:
 
     def __enter__(self): return self
     def __exit__(self, *exc):
+        if self.X is not None: self.X.close()
         self.X = None
         if exc[0] is not None and self.tmp.exists(): self.tmp.unlink()  # an interrupted write leaves nothing behind
 
@@ -211,7 +226,9 @@ def reps_ok(path) -> bool:
 @patch
 def rows(self:Representations, ix) -> np.ndarray:
     "The features of rows `ix` (positions), read into memory"
-    return np.asarray(self.X[np.asarray(ix)])
+    out = np.asarray(self.X[np.asarray(ix)])  # fancy indexing: a copy
+    release(self.X)
+    return out
 
 class RowsView(Representations):
     "Rows `idx` of (memory-mapped) `Representations`, read from disk only when used: a task's rows without a copy of them all"

@@ -475,6 +475,7 @@ def encode(backbone:nn.Module, # a backbone, or any of the four learners' models
                 try:
                     for i in range(0, len(data), bs): w.add(rep(data.crops[i:i+bs].to(dev).float().div_(data.max_value)).numpy())
                 finally: backbone.train(was_training).to(old_dev, memory_format=torch.contiguous_format)
+            data.release()  # the crops read leave this process's memory (the page cache keeps them)
             return Representations.load(w.close())
     feats, ys = [], []
     try:

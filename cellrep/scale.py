@@ -12,10 +12,11 @@ import numpy as np, pandas as pd, torch
 from fastcore.script import call_parse
 from .core import Representations, load_json, load_json_or
 from .data.synthetic import synthetic_images
+from .data.screen import Screen
 
 # %% auto #0
-__all__ = ['SCALE_ARGS', 'STAGES', 'tree_memory', 'run_measured', 'scale_screen', 'stage_seconds', 'scale_benchmark',
-           'plot_scale', 'cellrep_scale']
+__all__ = ['SCALE_ARGS', 'STAGES', 'tree_memory', 'run_measured', 'scale_screen', 'stage_seconds', 'loader_speed',
+           'scale_benchmark', 'plot_scale', 'cellrep_scale']
 
 # %% ../nbs/07a_scale.ipynb #f28b4e16
 def tree_memory(pid:int) -> tuple:
@@ -83,7 +84,31 @@ def stage_seconds(out) -> dict:
         for task, s in (load_json_or(rec_path.parent/'timings.json') or {}).items(): t[task] = t.get(task, 0.) + s
     return t
 
+# %% ../nbs/07a_scale.ipynb #295b5f5a
+def loader_speed(screen, # a `Screen` (memory-mapped from the crop cache: what training reads)
+                 bs:int=64, # batch size
+                 n_batches:int=200, # batches timed
+                 seed:int=0, # seed of the permutation
+                ) -> float:
+    "Crops per second that a shuffled `ScreenDL` serves from `screen` alone (random rows of the whole screen, as in training)"
+    from cellrep.data.screen import ScreenDL
+    dl = ScreenDL(screen, bs=bs, shuffle=True, drop_last=True, device='cpu', seed=seed)
+    it = iter(dl)
+    next(it)  # the first batch pays for the permutation
+    t0, n = time.perf_counter(), 0
+    for _, (x, _) in zip(range(n_batches), it): n += len(x)
+    return n/(time.perf_counter() - t0)
+
 # %% ../nbs/07a_scale.ipynb #febfb81b
+def _rates(cache, out) -> dict:
+    "Training crops/s of the run's trained setup, and the loader's alone on the screen it trained from (the newest cached)"
+    recs = [load_json(p) for p in Path(out).glob('setups/*/*/seed*/record.json')]
+    recs = [r for r in recs if r.get('train_seconds')]
+    train = sum(sum(r['train_images']) for r in recs)/sum(sum(r['train_seconds']) for r in recs) if recs else np.nan
+    screens = sorted(Path(cache).glob('screens/*/info.json'), key=lambda p: p.stat().st_mtime)
+    loader = loader_speed(Screen.load(screens[-1].parent)) if screens else np.nan
+    return dict(train_crops_s=train, loader_crops_s=loader)
+
 def scale_benchmark(sites=(4, 16), # fields per well of each screen (4: about 22k nuclei)
                     folder='cellrep-scale', # where screens, crop caches, reports and the table go
                     args=SCALE_ARGS, # the `cellrep-compare` arguments of every run
@@ -99,7 +124,7 @@ def scale_benchmark(sites=(4, 16), # fields per well of each screen (4: about 22
         m = run_measured(cmd, folder/f'log-{s}.txt', env=env)
         reps = next(out.glob('setups/untrained/reference/seed*/representations.parquet'), None)
         n = len(Representations.load(reps).meta) if reps is not None else np.nan
-        rows.append(dict(sites=s, crops=n, **m, **stage_seconds(out)))
+        rows.append(dict(sites=s, crops=n, **m, **stage_seconds(out), **_rates(folder/'cache', out)))
         pd.DataFrame(rows).to_csv(folder/'scale.csv', index=False)  # after every size: a stopped run keeps what it measured
     return pd.DataFrame(rows)
 

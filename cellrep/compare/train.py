@@ -131,6 +131,7 @@ def run_setup(learner:str, # one of `cellrep.learners.LEARNERS`
         if not all(map(math.isfinite, rec['train_loss'])) or (rec['epochs_run'] < epochs and not rec['stopped_early']):
             raise FloatingPointError(f"training loss diverged (not finite) in epoch {rec['epochs_run'] + 1} with learning rate "
                                      f"{kw['lr']:g}; try a smaller --lr (epoch losses {rec['train_loss']})")
+        screen.release()  # the crops training read leave this process's memory
         t0 = time.perf_counter()
         reps = encode(learn.model, _with_split(screen, split), bs=max(opts.bs, 256), device=device,
                       out=folder/'representations.parquet')  # chunk by chunk: never the whole matrix in memory

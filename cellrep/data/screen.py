@@ -15,14 +15,14 @@ from PIL import Image
 from fastcore.basics import store_attr, patch, patch_to
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
-from ..core import InputError, atomic_path, save_json, load_json, get_device
+from ..core import InputError, atomic_path, save_json, load_json, get_device, release as release_map
 
 # %% auto #0
-__all__ = ['SCREEN_COLS', 'IN_MEMORY_BYTES', 'INDEX_SCHEMA', 'CROPS_VERSION', 'Screen', 'screen_fingerprint', 'index_channels',
-           'InputWarning', 'canonical_order', 'read_index', 'check_controls', 'read_image', 'image_bits',
-           'channel_hist', 'hist_range', 'scale_intensity', 'grid_crops', 'object_crops', 'read_objects', 'cache_dir',
-           'index_fingerprint', 'scaling_arg', 'unique_channels', 'screen_from_index', 'select_balanced', 'select_all',
-           'split_screen', 'ScreenDL', 'screen_dls', 'show_crops']
+__all__ = ['SCREEN_COLS', 'IN_MEMORY_BYTES', 'INDEX_SCHEMA', 'CROPS_VERSION', 'RELEASE_ROWS', 'Screen', 'screen_fingerprint',
+           'index_channels', 'InputWarning', 'canonical_order', 'read_index', 'check_controls', 'read_image',
+           'image_bits', 'channel_hist', 'hist_range', 'scale_intensity', 'grid_crops', 'object_crops', 'read_objects',
+           'cache_dir', 'index_fingerprint', 'scaling_arg', 'unique_channels', 'screen_from_index', 'select_balanced',
+           'select_all', 'split_screen', 'ScreenDL', 'screen_dls', 'show_crops']
 
 # %% ../../nbs/01_data.screen.ipynb #7c4f7006
 SCREEN_COLS = ['plate', 'well', 'site', 'cell_line', 'compound', 'concentration_uM', 'time_h', 'is_control']
@@ -36,6 +36,7 @@ class Screen:
                  channels=('DNA',), # channel names, one per C
                  info:dict=None, # free-form facts about the screen (source, scaling, ground truth...)
                 ):
+        _map = crops if isinstance(crops, np.memmap) else getattr(crops, '_map', None)
         if isinstance(crops, np.ndarray): crops = torch.from_numpy(crops)
         if crops.ndim != 4: raise InputError(f"Screen crops: expected 4 dims N x C x H x W, got shape {tuple(crops.shape)}")
         if crops.dtype not in (torch.uint8, torch.uint16):
@@ -49,6 +50,7 @@ class Screen:
         meta = meta.reset_index(drop=True)
         meta['is_control'] = meta['is_control'].astype(bool)
         store_attr('crops,meta,channels')
+        self._map = _map  # the memory map under the crops, if any
         self.info = dict(info or {})
 
     def __len__(self): return len(self.crops)
@@ -103,13 +105,20 @@ def _select_crops(screen, sel) -> torch.Tensor:
     try:
         if path.exists():
             arr = np.load(path, mmap_mode='c')
-            if arr.shape == (len(sel), *screen.crops.shape[1:]): return torch.from_numpy(arr)
+            if arr.shape == (len(sel), *screen.crops.shape[1:]): return _mapped(arr)
         with atomic_path(path) as tmp:
             out = np.lib.format.open_memmap(tmp, 'w+', _np_dtype(screen.crops.dtype), (len(sel), *screen.crops.shape[1:]))
-            for i in range(0, len(sel), 65536): out[i:i+65536] = screen.crops[idx[i:i+65536]].numpy()
+            for i in range(0, len(sel), 65536):
+                out[i:i+65536] = screen.crops[idx[i:i+65536]].numpy()
+                release_map(out); screen.release()
             out.flush(); del out
-        return torch.from_numpy(np.load(path, mmap_mode='c'))
+        return _mapped(np.load(path, mmap_mode='c'))
     except OSError: return screen.crops[idx]  # an unwritable cache: the selection in memory, as for a small one
+
+def _mapped(arr) -> torch.Tensor:
+    "Crops as a tensor over memory map `arr`, which the `Screen` made of them keeps (see `Screen.release`)"
+    t = torch.from_numpy(arr); t._map = arr
+    return t
 
 # %% ../../nbs/01_data.screen.ipynb #57f54b12
 def _np_dtype(t): "The numpy dtype of a crop tensor's dtype"; return {torch.uint8: np.uint8, torch.uint16: np.uint16}[t]
@@ -137,7 +146,13 @@ def load(cls, path, mmap=True):
     except Exception as e: raise InputError(f"{path}: damaged saved screen ({type(e).__name__}: {e})") from None
     if arr.ndim != 4 or len(arr) != len(meta) or arr.shape[1] != len(channels):
         raise InputError(f"{path}: damaged saved screen: crops of shape {arr.shape} for {len(meta)} metadata rows and {len(channels)} channel(s)")
-    return cls(torch.from_numpy(arr), meta, channels, info)
+    return cls(_mapped(arr) if mmap else torch.from_numpy(arr), meta, channels, info)
+
+# %% ../../nbs/01_data.screen.ipynb #24d94bf3
+@patch
+def release(self:Screen):
+    "Drop the pages of memory-mapped crops from this process's resident memory (the page cache keeps them)"
+    release_map(getattr(self, '_map', None))
 
 # %% ../../nbs/01_data.screen.ipynb #f8aea5bc
 def screen_fingerprint(screen:Screen) -> str:
@@ -782,11 +797,13 @@ class _CropSink:
         src = np.memmap(raw, self.dtype, 'r', shape=(self.n, *self.shape)) if self.n else np.empty((0, *self.shape), self.dtype)
         out = np.lib.format.open_memmap(self.folder/'crops.npy', 'w+', store, (self.n, *self.shape))
         for i in range(0, self.n, chunk):
-            x = np.asarray(src[i:i+chunk])
+            x = np.array(src[i:i+chunk])
+            release_map(src)
             if ranges is None: out[i:i+chunk] = x
             else:
                 p = plate_of[i:i+chunk]
                 for plate in np.unique(p): out[i:i+chunk][p == plate] = scale_intensity(x[p == plate], *ranges[plate], store)
+            release_map(out)
         out.flush(); del out, src
         raw.unlink()
         return self.folder/'crops.npy'
@@ -922,6 +939,8 @@ def split_screen(x, # a `Screen` or its metadata
     return split.astype(str)
 
 # %% ../../nbs/01_data.screen.ipynb #9796d193
+RELEASE_ROWS = 2**18  # a loader drops the pages of memory-mapped crops from memory after serving this many
+
 class ScreenDL(DataLoader):
     "fastai `DataLoader` of (float crops in [0, 1], int64 labels) batches indexed at once from a `Screen` (or some of its rows)"
     def __init__(self, dataset:Screen, # the crops to serve
@@ -966,7 +985,9 @@ class ScreenDL(DataLoader):
         x, y = self.source()
         samps = torch.from_numpy(self.rows[np.asarray(samps)]).to(x.device)  # the epoch's crops in order, sent to the GPU once
         stop = self.n//self.bs*self.bs if self.drop_last else self.n
-        for i in range(0, stop, self.bs): yield self._batch(x, y, samps[i:i+self.bs])
+        for i in range(0, stop, self.bs):
+            yield self._batch(x, y, samps[i:i+self.bs])
+            if i and i % RELEASE_ROWS < self.bs: self.dataset.release()  # mapped crops read so far leave this process
 
     def create_batch(self, idxs):
         "Index crops and labels at once; convert to float on the device"

@@ -14,7 +14,7 @@ from fastcore.basics import AttrDict
 from fastcore.meta import delegates
 from copairs.map import average_precision, mean_average_precision
 import warnings
-from ..core import InputError, Representations, CHUNK_ROWS
+from ..core import InputError, Representations, CHUNK_ROWS, release
 from .stats import weighted_mean
 
 # %% auto #0
@@ -73,6 +73,7 @@ def normalize_features(reps:Representations, # features with metadata (`is_contr
             o = np.array(scaler.transform(pd.DataFrame(x, columns=feats)), dtype=np.float32)
             if zero.any(): o[:, zero] = (x[:, zero] - med)/sd  # no spread on the controls: standardise, not divide by 1e-18
             X[ix[i:i+chunk]] = o
+            release(X)  # written pages stay in the page cache, not in this process
     if flat: warnings.warn(f"normalize: {flat} feature x group combination(s) have no spread (MAD 0) on the controls: standardised with the controls' SD instead")
     if drawn: warnings.warn(f"normalize: {len(drawn)} group(s) have more than {max_controls:,} control crops; each is scaled on "
                             f"{max_controls:,} of them drawn at random (seed 0), e.g. {drawn[0]}")
