@@ -143,6 +143,8 @@ def plot_scale(table:pd.DataFrame, # from `scale_benchmark`
     b.plot(table.crops, table.peak_rss_mib/1024, 's--', label='resident (with mapped files)')
     b.set(xscale='log', xlabel='crops', ylabel='GiB', title='peak memory')
     b.legend(fontsize=7)
+    from matplotlib.ticker import NullFormatter
+    for ax in (a, b): ax.xaxis.set_minor_formatter(NullFormatter())  # decades only: the minor labels overlap
     fig.tight_layout()
     return fig
 
