@@ -15,8 +15,8 @@ from fastcore.basics import patch, patch_to
 # %% auto #0
 __all__ = ['CHUNK_ROWS', 'InputError', 'data_locations', 'data_root', 'data_path', 'atomic_path', 'save_json', 'load_json',
            'load_json_or', 'os_problem', 'release', 'features_path', 'Representations', 'RepsWriter', 'reps_ok',
-           'RowsView', 'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory', 'keep_freed_memory',
-           'huge_pages']
+           'RowsView', 'cap_groups', 'get_device', 'synchronize', 'reset_peak_memory', 'peak_memory',
+           'keep_freed_memory', 'huge_pages']
 
 # %% ../nbs/00_core.ipynb #cc67f218
 class InputError(ValueError):
@@ -115,6 +115,11 @@ def features_path(path) -> Path:
     "The features file of representations saved at `path` (`representations.parquet` -> `representations.npy`)"
     return Path(path).with_suffix('.npy')
 
+def _positions(idx) -> np.ndarray:
+    "Row positions from a boolean mask, an index array or a Series of either"
+    idx = idx.to_numpy() if isinstance(idx, pd.Series) else np.asarray(idx)
+    return np.flatnonzero(idx) if idx.dtype == bool else idx
+
 class Representations:
     "A feature matrix (`N x D` float32, in memory or memory-mapped from disk) with one metadata row per crop"
     def __init__(self, X, meta:pd.DataFrame):
@@ -129,8 +134,7 @@ class Representations:
 
     def __getitem__(self, idx):
         "Rows selected by a boolean mask or index array (read into memory)"
-        idx = idx.to_numpy() if isinstance(idx, pd.Series) else np.asarray(idx)
-        if idx.dtype == bool: idx = np.flatnonzero(idx)
+        idx = _positions(idx)
         return Representations(self.X[idx], self.meta.iloc[idx])
 
     def chunks(self, rows:int=CHUNK_ROWS):
@@ -145,30 +149,30 @@ class RepsWriter:
     def __init__(self, path, # the parquet file (the features go beside it, see `features_path`)
                  meta:pd.DataFrame, # one row per crop, in the order the chunks will come
                 ):
-        self.path, self.meta, self.n, self.X, self.h = Path(path), meta.reset_index(drop=True), len(meta), None, hashlib.sha256()
+        self.path, self.meta, self.n, self.f, self.h = Path(path), meta.reset_index(drop=True), len(meta), None, hashlib.sha256()
         self.tmp = features_path(self.path).with_name(f'.{features_path(self.path).name}.{os.getpid()}.tmp')
 
     def add(self, X):
         "Append the features of the next rows"
         X = np.ascontiguousarray(np.asarray(X, dtype=np.float32))
-        if self.X is None:  # the header, then rows appended by plain writes: the page cache holds them, not this process
+        if self.f is None:  # the header, then rows appended by plain writes: the page cache holds them, not this process
             self.path.parent.mkdir(parents=True, exist_ok=True)
             head = np.lib.format.open_memmap(self.tmp, 'w+', np.float32, (self.n, X.shape[1]))
             self.shape, offset, self.i = head.shape, head.offset, 0
             del head
-            self.X = open(self.tmp, 'r+b'); self.X.seek(offset)
+            self.f = open(self.tmp, 'r+b'); self.f.seek(offset)
         if self.i + len(X) > self.n: raise InputError(f"{self.path}: more feature rows than the {self.n} metadata rows")
         if X.shape[1:] != self.shape[1:]: raise InputError(f"{self.path}: rows of {X.shape[1]} features after {self.shape[1]}")
-        self.X.write(X.tobytes())
+        self.f.write(X.tobytes())
         self.h.update(X.tobytes())
         self.i += len(X)
 
     def close(self) -> Path:
         "Move the features into place, then write the metadata (with their shape and digest): whole or absent"
-        if self.X is None or self.i != self.n:
-            raise InputError(f"{self.path}: {0 if self.X is None else self.i} feature rows written for {self.n} metadata rows")
+        if self.f is None or self.i != self.n:
+            raise InputError(f"{self.path}: {0 if self.f is None else self.i} feature rows written for {self.n} metadata rows")
         shape = self.shape
-        self.X.close(); self.X = None
+        self.f.close(); self.f = None
         self.path.unlink(missing_ok=True)  # the old table never vouches for the new features
         os.replace(self.tmp, features_path(self.path))
         import pyarrow as pa, pyarrow.parquet as pq
@@ -179,8 +183,8 @@ class RepsWriter:
 
     def __enter__(self): return self
     def __exit__(self, *exc):
-        if self.X is not None: self.X.close()
-        self.X = None
+        if self.f is not None: self.f.close()
+        self.f = None
         if exc[0] is not None and self.tmp.exists(): self.tmp.unlink()  # an interrupted write leaves nothing behind
 
 # %% ../nbs/00_core.ipynb #9b8773d5
@@ -245,15 +249,23 @@ class RowsView(Representations):
     def chunks(self, rows:int=CHUNK_ROWS):
         for i in range(0, len(self), rows): yield i, self.base.rows(self.idx[i:i+rows])
 
-def _positions(idx) -> np.ndarray:
-    "Row positions from a boolean mask, an index array or a Series of either"
-    idx = idx.to_numpy() if isinstance(idx, pd.Series) else np.asarray(idx)
-    return np.flatnonzero(idx) if idx.dtype == bool else idx
 
 @patch
 def view(self:Representations, idx) -> RowsView:
     "Rows `idx` (a mask or positions) as a `RowsView`: metadata now, features when used"
     return RowsView(self, _positions(idx))
+
+# %% ../nbs/00_core.ipynb #d409360a
+def cap_groups(groups, # one label per row, or a DataFrame of the grouping columns
+               n:int|None, # rows kept per group (None: all)
+               seed:int=0, # the draw's seed
+              ) -> np.ndarray:
+    "Sorted row positions with at most `n` random rows of every group"
+    if n is None: return np.arange(len(groups))
+    rng = np.random.default_rng(seed)
+    g = groups if isinstance(groups, pd.DataFrame) else pd.Series(np.asarray(groups))
+    by = list(g.columns) if isinstance(g, pd.DataFrame) else g
+    return np.sort(np.concatenate([rng.permutation(ix)[:n] for ix in g.groupby(by, sort=True).indices.values()]))
 
 # %% ../nbs/00_core.ipynb #3b968db8
 def get_device(device:str='auto', # 'auto' (CUDA when available), 'cpu', 'cuda' or 'cuda:N'

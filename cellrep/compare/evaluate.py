@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib, json, os, shutil, tempfile, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from ..core import InputError, Representations, atomic_path, save_json, load_json, load_json_or
+from ..core import InputError, Representations, atomic_path, save_json, load_json, load_json_or, cap_groups
 from ..eval.distance import distance_scores, distance_replicates
 from ..eval.probe import probe_scores, probe_replicates, hparam_grid
 from ..eval.cluster import clustering_scores, cluster_replicates
@@ -63,18 +63,12 @@ def _well_weights(meta, unit, W, rows):
     def mean(ix): us, n = np.unique(unit[ix], return_counts=True); return W[:, us] @ n/len(ix)
     return np.stack([mean(idx[f"{p}/{wl}"]) for p, wl in zip(rows.plate.astype(str), rows.well.astype(str))], 1)
 
-def _capped(meta, cols, n, seed=0):
-    "Rows kept: at most `n` random rows per group of `cols`, the same for every setup (all rows when `n` is None)"
-    if n is None: return np.arange(len(meta))
-    rng = np.random.default_rng(seed)
-    return np.sort(np.concatenate([rng.permutation(ix)[:n] for ix in meta.groupby(cols, sort=True).indices.values()]))
-
 def _distance_rows(tmeta, opts):
     "Test rows of the distance task: at most `distance_max_per_well` per well, then `distance_max_crops` per drug; notes"
-    rows = _capped(tmeta, ['plate', 'well'], opts.distance_max_per_well)
+    rows = cap_groups(tmeta[['plate', 'well']], opts.distance_max_per_well)
     notes = [] if len(rows) == len(tmeta) else [f"distance: at most {opts.distance_max_per_well} random test crops per well "
                                                 f"({len(rows):,} of {len(tmeta):,}, the same for every setup)"]
-    kept = rows[_capped(tmeta.iloc[rows], ['cell_line', 'compound'], opts.distance_max_crops, seed=1)]
+    kept = rows[cap_groups(tmeta.iloc[rows][['cell_line', 'compound']], opts.distance_max_crops, seed=1)]
     if len(kept) < len(rows): notes.append(f"distance: at most {opts.distance_max_crops:,} random test crops per compound and cell "
                                            f"line ({len(kept):,} of {len(rows):,}, the same for every setup): the medians of "
                                            "their pairs stand for those of all pairs")
@@ -100,7 +94,7 @@ def _task(task, reps, norm, split, units, design, opts, seed, device):
         rp = probe_replicates(res.predictions, unit=unit[np.searchsorted(test, res.predictions.row)], W=W)
         return res.scores, rp, res.notes, {'probe_fits.csv': res.fits, 'probe_predictions.parquet': pred}
     if task == 'clustering':
-        rows = _capped(tmeta, ['cell_line'], opts.cluster_max_points)
+        rows = cap_groups(tmeta[['cell_line']], opts.cluster_max_points)
         truth = 'mechanism' if 'mechanism' in tmeta.columns else None
         jobs = max(1, torch.get_num_threads())  # as many grid values side by side as this process has threads (same results)
         res = clustering_scores(reps.view(test[rows]), grid=opts.cluster_grid, seed=seed, n_epochs=opts.umap_epochs, n_jobs=jobs, truth=truth)

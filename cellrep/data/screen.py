@@ -629,20 +629,9 @@ def unique_channels(channels:list, # channel names
                                "expected each channel once")
     return channels
 
-def screen_from_index(index, # DataFrame from `read_index`, or an index file to read with it
-                      channels=None, # channel names to stack (`path_<CHANNEL>` columns); None: all of them
-                      crops:str='objects', # 'objects' (centred on `objects_csv` / x, y positions) or 'grid'
-                      size:int=64, # crop side in pixels
-                      grid:int|None=4, # for 'grid': tiles per side of the centre square (None: whole image)
-                      scaling='image', # 'image' / 'plate' (percentiles per image / per plate), 'fixed' (full bit range) or (lo, hi)
-                      pct=(0.1, 99.9), # percentiles for 'image' and 'plate' scaling
-                      dtype=None, # 'uint8' or 'uint16' crops; None: uint16 when any image is 16-bit, else uint8
-                      skip_bad:bool=False, # skip unreadable or mis-sized images with a warning instead of raising
-                      rgb:bool=False, # RGB images as 3 channels (False: one grey channel if R = G = B, else refused)
-                      cache=True, # True: cache under `cache_dir()`; a folder: cache there; False: no cache
-                      workers:int=None, # processes reading images (None: up to 8 when the index has 64 images or more)
-                     ) -> Screen:
-    "Cut the images of an index into crops with one metadata row per crop; `info['fingerprint']` identifies them"
+# %% ../../nbs/01_data.screen.ipynb #60f181e1
+def _screen_params(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb) -> tuple:
+    "The index in canonical order, the crops' parameters (checked) and their fingerprint"
     index = canonical_order(index) if isinstance(index, pd.DataFrame) else read_index(index)  # one order of the rows
     channels = list(channels or index_channels(index))
     unique_channels(channels)
@@ -658,30 +647,55 @@ def screen_from_index(index, # DataFrame from `read_index`, or an index file to 
         raise InputError(f"dtype={dtype!r}: expected 'uint8', 'uint16' or None")
     params = dict(channels=channels, crops=crops, size=size, grid=grid if crops == 'grid' else None, scaling=scaling,
                   pct=list(pct), dtype=dtype, skip_bad=skip_bad, rgb=rgb, version=CROPS_VERSION)
-    fingerprint = index_fingerprint(index, _files(index, channels, crops), params)
-    folder = None
-    if cache is not False:
-        folder = (cache_dir() if cache is True else Path(cache))/'screens'/fingerprint
-        if (folder/'info.json').exists():
-            try: screen = Screen.load(folder)
-            except InputError as e: warnings.warn(f"crop cache damaged, cut again from the images: {e}")
-            else:
-                screen.info['cache'] = str(folder)
-                return screen
+    return index, params, index_fingerprint(index, _files(index, channels, crops), params)
+
+def _cached(cache, fingerprint) -> tuple:
+    "The cache folder of `fingerprint` (None for `cache=False`) and its screen when a whole one is there"
+    if cache is False: return None, None
+    folder = (cache_dir() if cache is True else Path(cache))/'screens'/fingerprint
+    if (folder/'info.json').exists():
+        try: screen = Screen.load(folder)
+        except InputError as e: warnings.warn(f"crop cache damaged, cut again from the images: {e}")
+        else:
+            screen.info['cache'] = str(folder)
+            return folder, screen
+    return folder, None
+
+# %% ../../nbs/01_data.screen.ipynb #224fa158
+def screen_from_index(index, # DataFrame from `read_index`, or an index file to read with it
+                      channels=None, # channel names to stack (`path_<CHANNEL>` columns); None: all of them
+                      crops:str='objects', # 'objects' (centred on `objects_csv` / x, y positions) or 'grid'
+                      size:int=64, # crop side in pixels
+                      grid:int|None=4, # for 'grid': tiles per side of the centre square (None: whole image)
+                      scaling='image', # 'image' / 'plate' (percentiles per image / per plate), 'fixed' (full bit range) or (lo, hi)
+                      pct=(0.1, 99.9), # percentiles for 'image' and 'plate' scaling
+                      dtype=None, # 'uint8' or 'uint16' crops; None: uint16 when any image is 16-bit, else uint8
+                      skip_bad:bool=False, # skip unreadable or mis-sized images with a warning instead of raising
+                      rgb:bool=False, # RGB images as 3 channels (False: one grey channel if R = G = B, else refused)
+                      cache=True, # True: cache under `cache_dir()`; a folder: cache there; False: no cache
+                      workers:int=None, # processes reading images (None: up to 8 when the index has 64 images or more)
+                     ) -> Screen:
+    "Cut the images of an index into crops with one metadata row per crop; `info['fingerprint']` identifies them"
+    index, params, fingerprint = _screen_params(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb)
+    folder, screen = _cached(cache, fingerprint)
+    if screen is not None: return screen
     if workers is None: workers = min(8, os.cpu_count() or 1) if len(index) >= 64 else 1
-    build = partial(_build_into, index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb, workers, params, fingerprint)
+    return _build_or_warn(partial(_build_screen, index, params, workers=workers), params, fingerprint, folder)
+
+def _build_or_warn(make, params, fingerprint, folder):
+    "`_build_into` the cache `folder`; when it cannot be written, a warning and the screen uncached"
     if folder is not None:
-        try: return build(folder)
+        try: return _build_into(make, params, fingerprint, folder)
         except OSError as e:  # a read-only or full cache costs the next run the cutting, never this run its result
             warnings.warn(f"crop cache {folder}: cannot write ({e.strerror or e}); the crops are not cached "
                           "(set CELLREP_CACHE to a writable folder with space)")
-    return build(None)
+    return _build_into(make, params, fingerprint, None)
 
-def _build_into(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb, workers, params, fingerprint, folder):
-    "Cut the crops into a temporary folder, then move it to the cache `folder` (or, for None, read it and let it go)"
+def _build_into(make, params, fingerprint, folder):
+    "`make(tmp)` the crops in a temporary folder, then move it to the cache `folder` (or, for None, read it and let it go)"
     tmp = Path(tempfile.mkdtemp(prefix=f'.{fingerprint}.', dir=None if folder is None else _made(Path(folder).parent)))
     try:
-        meta, names, info = _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb, tmp, workers)
+        meta, names, info = make(tmp)
         info.update(params=params, fingerprint=fingerprint)
         meta.to_parquet(tmp/'meta.parquet')
         save_json(dict(channels=names, info=info), tmp/'info.json')  # last: a folder with its info.json is whole
@@ -779,7 +793,7 @@ def _like_others(res, shape, names):
 
 # %% ../../nbs/01_data.screen.ipynb #9c5826da
 class _CropSink:
-    "Crops appended to a raw file as they are cut, then written as `crops.npy` (scaled per plate on the way): bounded memory"
+    "Crops appended to `folder/crops.raw` as they are cut (in the type they are read as, before any per-plate scaling)"
     def __init__(self, folder, dtype):
         self.folder, self.dtype, self.n, self.shape = Path(folder), np.dtype(dtype), 0, None
         self.f = open(self.folder/'crops.raw', 'wb')
@@ -790,66 +804,96 @@ class _CropSink:
         self.f.write(np.ascontiguousarray(cr, dtype=self.dtype).tobytes())
         self.n += len(cr)
 
-    def close(self, store, plate_of=None, ranges=None, chunk=65536) -> Path:
-        "Write `crops.npy` in `store` type, scaling rows of each plate with `ranges[plate]` when given; drop the raw file"
-        self.f.close()
-        raw = self.folder/'crops.raw'
-        src = np.memmap(raw, self.dtype, 'r', shape=(self.n, *self.shape)) if self.n else np.empty((0, *self.shape), self.dtype)
-        out = np.lib.format.open_memmap(self.folder/'crops.npy', 'w+', store, (self.n, *self.shape))
-        for i in range(0, self.n, chunk):
-            x = np.array(src[i:i+chunk])
+def _write_crops(parts, folder, store, ranges=None, chunk=65536) -> Path:
+    "`folder/crops.npy` in `store` type from the parts' raw files in order, scaled per plate with `ranges` when given"
+    n, shape = sum(p['n'] for p in parts), next(p['crop_shape'] for p in parts if p['n'])
+    out = np.lib.format.open_memmap(Path(folder)/'crops.npy', 'w+', store, (n, *shape))
+    at = 0
+    for p in parts:
+        if not p['n']: continue
+        src, plate_of = np.memmap(p['raw'], p['raw_dtype'], 'r', shape=(p['n'], *shape)), p['meta'].plate.to_numpy()
+        for i in range(0, p['n'], chunk):
+            x, o = np.array(src[i:i+chunk]), out[at+i:at+i+len(src[i:i+chunk])]
             release_map(src)
-            if ranges is None: out[i:i+chunk] = x
+            if ranges is None: o[:] = x
             else:
-                p = plate_of[i:i+chunk]
-                for plate in np.unique(p): out[i:i+chunk][p == plate] = scale_intensity(x[p == plate], *ranges[plate], store)
+                pl = plate_of[i:i+chunk]
+                for plate in np.unique(pl): o[pl == plate] = scale_intensity(x[pl == plate], *ranges[plate], store)
             release_map(out)
-        out.flush(); del out, src
-        raw.unlink()
-        return self.folder/'crops.npy'
+        at += p['n']; del src
+    out.flush(); del out
+    return Path(folder)/'crops.npy'
 
 # %% ../../nbs/01_data.screen.ipynb #ac062173
-def _build_screen(index, channels, crops, size, grid, scaling, pct, dtype, skip_bad, rgb=False, folder=None, workers=1):
-    "Read every image of `index`, scale it and cut its crops into `folder/crops.npy`: returns the metadata, channel names, facts"
-    metas, plates, hists, skipped, objs, greys, shape, names, n_img = [], [], {}, [], [], [], None, None, 0
+def _cut_part(index, params, folder, workers=1, part=(0, 1)) -> dict:
+    "Read the images of part `k` of `n` of `index` (a block of images in order), cut their crops into `folder/crops.raw`"
+    channels, crops, scaling, rgb = params['channels'], params['crops'], params['scaling'], params['rgb']
+    st = dict(metas=[], hists={}, skipped=[], objs=[], greys=[], shape=None, names=None, first=None, n_img=0)
     drop = [c for c in index.columns if c.startswith('path_') or c in ('objects_csv', 'x', 'y')]
-    depth, bit_depths = _depth(index, channels, scaling)
-    store = np.dtype(dtype) if dtype else depth
-    fn = partial(_cut_image, channels=channels, crops=crops, size=size, grid=grid, scaling=scaling, pct=pct, depth=depth,
-                 store=store, rgb=rgb)
+    depth, st['bit_depths'] = _depth(index, channels, scaling)
+    store = np.dtype(params['dtype']) if params['dtype'] else depth
+    fn = partial(_cut_image, channels=channels, crops=crops, size=params['size'], grid=params['grid'], scaling=scaling,
+                 pct=params['pct'], depth=depth, store=store, rgb=rgb)
+    n_images = index.groupby([f'path_{c}' for c in channels], sort=False).ngroups if 'x' in index.columns else len(index)
+    lo, hi = part[0]*n_images//part[1], (part[0] + 1)*n_images//part[1]
     def jobs():
-        for job in _images(index, channels): _check_paths(job[2], channels, job[1]); yield job
+        for job in _images(index, channels):
+            if lo <= job[0] < hi: _check_paths(job[2], channels, job[1]); yield job
     def one_by_one():  # each image checked against the ones before it while it is read, as `read_image` does
-        for job in jobs(): yield _try(partial(fn, shape=shape, names=names), job)
+        for job in jobs(): yield _try(partial(fn, shape=st['shape'], names=st['names']), job)
     sink = _CropSink(folder, depth if scaling == 'plate' else store)
     for res in (_map_images(fn, jobs(), workers) if workers > 1 else one_by_one()):
-        if not isinstance(res, InputError): res = _like_others(res, shape, names) or res
+        if not isinstance(res, InputError): res = _like_others(res, st['shape'], st['names']) or res
         if isinstance(res, InputError):
-            if not skip_bad: raise res
-            skipped.append(str(res)); continue
-        greys += res['grey']; shape, names = res['shape'], res['names']
-        if res['obj'] is not None: objs.append(res['obj'])
-        cr, rows, plate = res['crops'], res['meta'], res['rows']['plate'].iloc[0]
-        if scaling == 'plate': hists[plate] = hists.get(plate, 0) + res['hist']
-        sink.add(cr); n_img += 1
-        plates.append(np.full(len(cr), plate, dtype=object))
-        metas.append(rows.drop(columns=drop).assign(image_id=res['i'], x=res['centres'][:, 0], y=res['centres'][:, 1]))
-    objs = pd.DataFrame(objs, columns=['path', 'h', 'w', 'n', 'kept', 'outside'])
+            if not params['skip_bad']: raise res
+            st['skipped'].append(str(res)); continue
+        st['greys'] += res['grey']; st['shape'], st['names'] = res['shape'], res['names']
+        st['first'] = st['first'] or res['paths']
+        if res['obj'] is not None: st['objs'].append(res['obj'])
+        plate = res['rows']['plate'].iloc[0]
+        if scaling == 'plate': st['hists'][plate] = st['hists'].get(plate, 0) + res['hist']
+        sink.add(res['crops']); st['n_img'] += 1
+        st['metas'].append(res['meta'].drop(columns=drop).assign(image_id=res['i'], x=res['centres'][:, 0], y=res['centres'][:, 1]))
+    sink.f.close()
+    meta = pd.concat(st.pop('metas'), ignore_index=True) if st['n_img'] else pd.DataFrame()
+    return dict(st, meta=meta, n=sink.n, crop_shape=sink.shape, raw=str(sink.folder/'crops.raw'), raw_dtype=str(sink.dtype),
+                store=str(store), part=tuple(part))
+
+# %% ../../nbs/01_data.screen.ipynb #41f26e0b
+def _join_parts(parts, folder, params) -> tuple:
+    "Join cut parts (in order) into `folder/crops.npy`, scaled per plate over all parts: the metadata, channel names, facts"
+    size, crops = params['size'], params['crops']
+    whole = [p for p in parts if p['n_img']]
+    for p in whole[1:]:  # the check `_like_others` makes inside a part, across parts
+        if (err := _like_others(dict(shape=p['shape'], names=p['names'], paths=p['first']), whole[0]['shape'], whole[0]['names'])):
+            raise err
+    skipped, greys = [s for p in parts for s in p['skipped']], [g for p in parts for g in p['greys']]
+    objs = pd.DataFrame([o for p in parts for o in p['objs']], columns=['path', 'h', 'w', 'n', 'kept', 'outside'])
     if skipped: warnings.warn(f"skipped {len(skipped)} unreadable image(s), e.g. {skipped[0]}")
     if greys: warnings.warn(f"{len(greys)} image(s) are RGB with equal colour channels, e.g. {greys[0]}: "
                             "read as one grey channel", InputWarning)
-    if not sink.n:
+    n_img = sum(p['n_img'] for p in parts)
+    if not sum(p['n'] for p in parts):
         found = f", with {objs.n.sum()} object(s), none at least {size//2} px inside its image" if crops == 'objects' else ''
         raise InputError(f"no {size}x{size} crops: {n_img} image(s) read{found}, {len(skipped)} skipped"
                          + (f": {skipped[0]}" if skipped else ''))
     _warn_objects(objs, size)
-    ranges = {p: hist_range(h, pct) for p, h in hists.items()} if scaling == 'plate' else None
-    sink.close(store, np.concatenate(plates) if ranges else None, ranges)
-    meta = pd.concat(metas, ignore_index=True)
-    info = dict(n_images=int(meta.image_id.nunique()), skipped=skipped, bit_depths=bit_depths)
+    hists = {}
+    for p in parts:
+        for plate, h in p['hists'].items(): hists[plate] = hists.get(plate, 0) + h
+    ranges = {p: hist_range(h, params['pct']) for p, h in hists.items()} if params['scaling'] == 'plate' else None
+    _write_crops(parts, folder, np.dtype(parts[0]['store']), ranges)
+    meta = pd.concat([p['meta'] for p in whole], ignore_index=True)
+    info = dict(n_images=int(meta.image_id.nunique()), skipped=skipped, bit_depths=parts[0]['bit_depths'])
     if crops == 'objects': info.update(n_objects=int(objs.n.sum()), n_objects_cropped=int(objs.kept.sum()))
     if greys: info['grey_rgb'] = len(greys)
-    return meta, names, info
+    return meta, whole[0]['names'], info
+
+def _build_screen(index, params, folder, workers=1) -> tuple:
+    "Read every image of `index`, scale it and cut its crops into `folder/crops.npy`: the metadata, channel names, facts"
+    part = _cut_part(index, params, folder, workers)
+    try: return _join_parts([part], folder, params)
+    finally: Path(part['raw']).unlink(missing_ok=True)
 
 # %% ../../nbs/01_data.screen.ipynb #1089cfb3
 def _meta(x): "The metadata of a `Screen`, or the frame itself"; return x.meta if isinstance(x, Screen) else x

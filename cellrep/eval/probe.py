@@ -13,7 +13,7 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from scipy.stats import rankdata
 from fastcore.basics import AttrDict
-from ..core import InputError, Representations, get_device, CHUNK_ROWS
+from ..core import InputError, Representations, get_device, cap_groups, CHUNK_ROWS
 from ..data.screen import split_screen
 from ..models import ClassifierHead
 from .summary import mad, summarise, setup_frame, setup_axes
@@ -88,12 +88,6 @@ def _logistic(X, y, lam, warm=None):
     return m
 
 # %% ../../nbs/05a_eval.probe.ipynb #85a6cc39
-def _cap_groups(groups, n, seed):
-    "Row positions with at most `n` random rows of every group (all rows when `n` is None)"
-    if n is None: return np.arange(len(groups))
-    rng = np.random.default_rng(seed)
-    return np.sort(np.concatenate([rng.permutation(ix)[:n] for ix in pd.Series(groups).groupby(groups).indices.values()]))
-
 def _grouped_folds(y, groups, n_folds, seed):
     "Folds of whole groups stratified by class, `[(fit, held), ...]`; [] when a class has fewer than two groups"
     from sklearn.model_selection import StratifiedGroupKFold
@@ -113,7 +107,7 @@ def select_penalty(X, # features of the fitting rows, N x D (standardised)
     "The per-crop penalty with the best mean held-out ROC AUC over folds of whole wells: `lam` and the `table`"
     from sklearn.metrics import roc_auc_score
     y, groups = np.asarray(y), np.asarray(groups)
-    sub = _cap_groups(groups, max_per_group, seed)
+    sub = cap_groups(groups, max_per_group, seed)
     X, y, groups = X[sub], y[sub], groups[sub]
     folds = _grouped_folds(y, groups, n_folds, seed)
     if not folds: return None
