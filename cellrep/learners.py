@@ -27,6 +27,7 @@ from fastcore.foundation import L
 from .core import InputError, Representations, RepsWriter, atomic_path, get_device, reset_peak_memory, peak_memory, synchronize, keep_freed_memory
 from .data.screen import Screen
 from .models import Backbone, Autoencoder, Classifier, Regularized, BYOL
+from .backbones import make_backbone
 from .data.screen import screen_dls
 from .fixtures import toy_screen
 from .augment import BatchAugment, CropAugment, get_setting, SETTINGS
@@ -133,9 +134,11 @@ def weakly_learner(dls:DataLoaders, # batches of (x, y)
                    n_in:int=1, # image channels
                    size:int=64, # crop side the head is built for (the paper's: 64, a 2048-d representation)
                    lr:float=1e-4, # constant learning rate
+                   backbone:str='paper', # one of `cellrep.backbones.BACKBONES`
                    **kwargs):
     "The weakly-supervised learner: `Classifier` (backbone + head) trained with cross-entropy, accuracy as metric"
-    return _learner(dls, Classifier(n_in, size=size), CrossEntropyLossFlat(), lr=lr, metrics=accuracy, **kwargs)
+    model = Classifier(n_in, backbone=make_backbone(backbone, n_in, size), size=size)
+    return _learner(dls, model, CrossEntropyLossFlat(), lr=lr, metrics=accuracy, **kwargs)
 
 # %% ../nbs/04_learners.ipynb #f8d1e6bf
 def _recon_logits(pred): "The reconstruction logits of an autoencoder's or a regularized model's prediction"; return pred[0] if isinstance(pred, (tuple, list)) else pred
@@ -299,10 +302,11 @@ def byol_learner(dls:DataLoaders, # batches of (x, y); y is not used
                  n_in:int=1, # image channels
                  size:int=64, # crop side the projector is built for
                  lr:float=1e-4, # constant learning rate
+                 backbone:str='paper', # one of `cellrep.backbones.BACKBONES`
                  **kwargs):
     "The self-supervised learner: `BYOL` with its moving-average target updated by `BYOLTarget`"
     cbs = [BYOLTarget(decay, cosine)] + listify(kwargs.pop('cbs', None))
-    model = BYOL(n_in, proj_size=proj_size, proj_hidden=proj_hidden, view_aug=view_aug, size=size)
+    model = BYOL(n_in, make_backbone(backbone, n_in, size), proj_size=proj_size, proj_hidden=proj_hidden, view_aug=view_aug, size=size)
     return _learner(dls, model, byol_loss, lr=lr, metrics=proj_std, cbs=cbs, **kwargs)
 
 # %% ../nbs/04_learners.ipynb #a2d998b6
@@ -495,7 +499,18 @@ def encode(backbone:nn.Module, # a backbone, or any of the four learners' models
 # %% ../nbs/04_learners.ipynb #25749462
 LEARNERS = dict(weakly=weakly_learner, autoencoder=autoencoder_learner, regularized=regularized_learner, byol=byol_learner)
 
-def train_setup(learner:str, # one of 'weakly', 'autoencoder', 'regularized', 'byol'
+def _selfsup():
+    "The module of today's self-supervised learners (imported when used: it builds on this one)"
+    from cellrep import selfsup
+    return selfsup
+
+def _learner_fn(name:str):
+    "The constructor of learner `name`: the paper's four, or today's"
+    fns = {**LEARNERS, **_selfsup().SELFSUP_LEARNERS}
+    if name not in fns: raise InputError(f"learner {name!r}: expected one of {list(fns)}")
+    return fns[name]
+
+def train_setup(learner:str, # one of `LEARNERS` (the paper's) or `cellrep.selfsup.SELFSUP_LEARNERS`
                 setting, # one of `cellrep.augment.SETTINGS` (name or `Setting`)
                 dls:DataLoaders, # batches of (x, y)
                 epochs:int=50, # most epochs (the paper's early stopping may end it sooner)
@@ -510,27 +525,30 @@ def train_setup(learner:str, # one of 'weakly', 'autoencoder', 'regularized', 'b
                 early_stop:bool=True, # the paper's early-stopping rule
                 progress:bool=True, # show fastai's progress bar and table
                 cbs=None, # more callbacks
+                backbone:str='paper', # one of `cellrep.backbones.BACKBONES` (`check_backbone` says which learner takes which)
                 **kwargs, # passed to the learner's constructor
                ):
     "Train `learner` in `setting`; returns the trained `Learner` and its record"
-    if learner not in LEARNERS: raise InputError(f"learner {learner!r}: expected one of {list(LEARNERS)}")
-    setting = get_setting(setting)
+    make, setting = _learner_fn(learner), get_setting(setting)
+    _selfsup().check_backbone(learner, backbone)
+    if backbone != 'paper' or learner in _selfsup().SELFSUP_LEARNERS: kwargs['backbone'] = backbone
+    if learner == 'dino' and setting.multi_crop: kwargs.setdefault('n_local', 4)  # DINO's own multi-crop views
     if device is not None: dls.to(get_device(device))
     if bf16 is None: bf16 = bf16_supported(dls.device)
     keep_freed_memory()  # the same arithmetic, without faulting every step's activations back in
     set_seed(seed, reproducible=True)
     for dl in dls.loaders: dl.rng = random.Random(seed)
-    extra = [CropAugment(setting, per_crop_steps=per_crop_steps)]
+    extra = [CropAugment(_selfsup().native_setting(learner, setting), per_crop_steps=per_crop_steps)]
     if channels_last: extra.append(ChannelsLastIO())
     if bf16: extra.append(BF16Autocast())
     if torch_compile: extra.append(TorchCompile())
     if checkpoint_dir is not None: extra.append(Checkpoint(Path(checkpoint_dir)/f'{learner}-{setting.name}-seed{seed}.pt'))
     if learner == 'regularized': kwargs['reg_weight'] = reg_weight
-    learn = LEARNERS[learner](dls, early_stop=early_stop, cbs=extra + listify(cbs), **kwargs)
+    learn = make(dls, early_stop=early_stop, cbs=extra + listify(cbs), **kwargs)
     if progress: learn.fit(epochs)
     else:
         with learn.no_bar(), learn.no_logging(): learn.fit(epochs)
-    learn.record = dict(learner=learner, setting=setting.name, seed=seed, reg_weight=reg_weight if learner == 'regularized' else None,
+    learn.record = dict(learner=learner, setting=setting.name, seed=seed, backbone=backbone, reg_weight=reg_weight if learner == 'regularized' else None,
                         per_crop_steps=per_crop_steps, channels_last=channels_last, bf16=bf16, torch_compile=torch_compile, **learn.record)
     return learn, learn.record
 

@@ -38,7 +38,11 @@ def n_params(m:nn.Module) -> int:
 
 def rep_size(backbone:nn.Module, size:int=64) -> int:
     "Length of the flattened representation `backbone` gives for a `size` x `size` crop"
-    with torch.no_grad(): return backbone(torch.zeros(1, backbone[0].in_channels, size, size)).numel()
+    n_in = getattr(backbone, 'n_in', None) or backbone[0].in_channels  # every cellrep backbone says its channels
+    was = backbone.training
+    with torch.no_grad(): n = backbone.eval()(torch.zeros(1, n_in, size, size)).numel()  # eval: batch norms keep their statistics
+    backbone.train(was)
+    return n
 
 # %% ../nbs/03_models.ipynb #666eb038
 class Decoder(nn.Sequential):
