@@ -25,21 +25,24 @@ class ResNet18(ResNet):
                 ):
         super().__init__(BasicBlock, [2, 2, 2, 2])
         self.conv1 = nn.Conv2d(n_in, 64, 3, stride=1, padding=1, bias=False)
-        nn.init.kaiming_normal_(self.conv1.weight, mode='fan_out', nonlinearity='relu')  # as torchvision initialises its convs
+        # as torchvision initialises its convs
+        nn.init.kaiming_normal_(self.conv1.weight, mode='fan_out', nonlinearity='relu')
         self.maxpool, self.fc, self.n_in = nn.Identity(), nn.Identity(), n_in
 
 # %% ../nbs/03a_backbones.ipynb #0f075b99
 class ViT(MaskedVisionTransformerTIMM):
-    "A small vision transformer (timm) for `size` px crops: `size // 8` px patches, class-token output of `dim` features"
+    ("A small vision transformer (timm) for `size` px crops: `size // 8` px patches, "
+     "class-token output of `dim` features")
     def __init__(self, n_in:int=1, # input channels
                  size:int=64, # crop side (the patch is `size // 8`)
                  dim:int=192, # token width
                  depth:int=6, # transformer blocks
                  heads:int=3, # attention heads
                 ):
-        if size % 8: raise InputError(f"backbone 'vit': crop size {size} is not a multiple of 8 (the patch is size // 8)")
-        super().__init__(VisionTransformer(img_size=size, patch_size=size//8, in_chans=n_in, num_classes=0, embed_dim=dim,
-                                           depth=depth, num_heads=heads, global_pool='token'))
+        if size % 8:
+            raise InputError(f"backbone 'vit': crop size {size} is not a multiple of 8 (the patch is size // 8)")
+        super().__init__(VisionTransformer(img_size=size, patch_size=size//8, in_chans=n_in, num_classes=0,
+                                           embed_dim=dim, depth=depth, num_heads=heads, global_pool='token'))
         self.n_in, self.size, self.patch_size = n_in, size, size//8
 
 # %% ../nbs/03a_backbones.ipynb #5046e1c6

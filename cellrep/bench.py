@@ -31,6 +31,7 @@ from .models import Backbone, Autoencoder, Classifier, Regularized, BYOL, rep_si
 from .augment import MULTI_CROP_SCALES, BatchAugment
 from .data.screen import screen_dls
 from .fixtures import toy_images, toy_screen
+from .backbones import BACKBONES
 from .learners import LEARNERS, RegularizedLoss, byol_loss, train_setup, bf16_supported, compile_parts, encode, device_checks
 
 # %% auto #0
@@ -650,7 +651,8 @@ def cellrep_bench(quick:bool=False, # a small, fast run (a few minutes on an idl
                   bs:int=None, # batch size (default 64; quick: 16)
                   n_batches:int=None, # timed batches per run (default 4; quick: 2)
                   repeats:int=None, # runs per measurement (default 3; quick: 1)
-                  learners:str='weakly,autoencoder,regularized,byol', # comma-separated learners
+                  learners:str='weakly,autoencoder,regularized,byol', # comma-separated learners (also simclr,vicreg,dino,mae)
+                  backbones:str='paper,resnet18', # today's learners: backbones to measure them on (MAE: the ViT)
                   peers:str='lightly,byol_pytorch,fastai', # comma-separated peer libraries ('' for none)
                   device:str='cpu', # 'cpu', 'cuda', 'auto'
                   grids:bool=True, # time the clustering and probe grids (--no-grids: skip them)
@@ -663,7 +665,10 @@ def cellrep_bench(quick:bool=False, # a small, fast run (a few minutes on an idl
                  ):
     "Training images/s of the learners (naive, peers, cellrep, bound), encoding crops/s, the evaluation grids, `device_checks`"
     try:
-        learners, peers = _names(learners, LEARNERS, 'learners'), _names(peers, PEERS, 'peers', empty_ok=True)
+        from cellrep import selfsup_bench as sb  # it builds on this module: imported when used
+        learners, peers = _names(learners, [*LEARNERS, *sb.SELFSUP_LEARNERS], 'learners'), _names(peers, PEERS, 'peers', empty_ok=True)
+        today, learners = [l for l in learners if l in sb.SELFSUP_LEARNERS], [l for l in learners if l in LEARNERS]
+        backbones = _names(backbones, BACKBONES, 'backbones')
         for option, value, low in [('bs', bs, 2), ('n-batches', n_batches, 1), ('repeats', repeats, 1), ('threads', threads, 1),
                                    ('naive-workers', naive_workers, 0), ('encode-bs', encode_bs, 1)]:
             _at_least(option, value, low)
@@ -682,11 +687,16 @@ def cellrep_bench(quick:bool=False, # a small, fast run (a few minutes on an idl
             print(probe_speed(**(dict(n=2048, d=512, epochs=2) if quick else {}), device=dev).to_string(index=False), flush=True)
         enc = encode_speed(n=2*encode_bs if quick else 16*encode_bs, bs=encode_bs, repeats=repeats, device=dev) if encoding else None
         table = bench_learners(learners, peers=peers, bs=bs, n_batches=n_batches, repeats=repeats, naive_workers=naive_workers,
-                               torch_compile=torch_compile, device=dev, verbose=True)
-        print(table.round(2).to_string(index=False))
+                               torch_compile=torch_compile, device=dev, verbose=True) if learners else pd.DataFrame()
+        if len(table): print(table.round(2).to_string(index=False))
         print("targets: vs_<peer> (cellrep/peer) >= 1.0 on every row and >= 1.5 against the best peer drawing augmentation"
               " per image (lightly); efficiency (cellrep/bound) >= 0.9; encode efficiency >= 0.8")
         print('\n'.join(bench_lines(table) + (encode_lines(enc) if enc is not None else [])))
+        if today:
+            ssl = sb.bench_selfsup(today, backbones, bs=bs, n_batches=n_batches, repeats=repeats, device=dev, verbose=True)
+            print(ssl.round(2).to_string(index=False))
+            print("targets (today's learners): vs_lightly (cellrep/lightly's example) >= 1.0; efficiency (cellrep/bound) >= 0.9")
+            table = pd.concat([table, ssl], ignore_index=True)
         return table
     except InputError as e:
         if not is_cli(cellrep_bench): raise

@@ -16,7 +16,9 @@ from fastprogress.fastprogress import progress_bar
 import cellrep
 from .core import InputError, atomic_path, save_json, load_json, load_json_or, os_problem
 from .models import Classifier, Autoencoder, Regularized, BYOL, load_original_checkpoint
-from .learners import backbone_of, encode
+from .backbones import make_backbone
+from .selfsup import SELFSUP_LEARNERS, SELFSUP_MODELS, check_backbone
+from .learners import LEARNERS,  backbone_of, encode
 from .data.screen import Screen, read_index, screen_from_index, screen_fingerprint, scaling_arg
 from .data.synthetic import synthetic_screen
 from .data.lincs import lincs_a549
@@ -51,13 +53,34 @@ def _shape(sd, key, what):
         raise InputError(f"{what}: no {key!r} in the checkpoint's model; expected the state_dict of a cellrep model of that learner")
     return sd[key].shape
 
+# %% ../nbs/08_embed.ipynb #06bb7ae5
+_HEAD_IN = dict(weakly='head.1.weight', byol='online.1.1.weight', simclr='head.layers.0.weight', vicreg='head.layers.0.weight',
+                dino='head.layers.0.weight')
+
+def _rebuilt(learner, sd, what, backbone):
+    "A model of today's learners, or of the paper's on another backbone, shaped as `sd` says: model, channels, crop size"
+    check_backbone(learner, backbone)
+    pre = 'online.0.' if learner == 'byol' else 'backbone.'
+    if backbone == 'vit': w = _shape(sd, pre + 'vit.patch_embed.proj.weight', what); n_in, size = w[1], 8*w[-1]
+    elif backbone == 'resnet18': n_in, size = _shape(sd, pre + 'conv1.weight', what)[1], None  # pooled: any crop size
+    else: n_in, size = _shape(sd, pre + '0.weight', what)[1], _size_of_rep(_shape(sd, _HEAD_IN[learner], what)[1], what)
+    s, bb = size or 32, make_backbone(backbone, n_in, size or 32)
+    if learner == 'weakly':
+        model = Classifier(n_in, bb, s, n_hidden=_shape(sd, 'head.1.weight', what)[0], n_out=_shape(sd, 'head.3.weight', what)[0])
+    elif learner == 'byol':
+        model = BYOL(n_in, bb, _shape(sd, 'online.1.4.weight', what)[0], _shape(sd, 'online.1.1.weight', what)[0], size=s)
+    else: model = SELFSUP_MODELS[learner](n_in, s, backbone)
+    return model, n_in, size
+
 # %% ../nbs/08_embed.ipynb #7cc85df3
-def model_from_state(learner:str, # 'weakly', 'autoencoder', 'regularized' or 'byol'
+def model_from_state(learner:str, # any of `cellrep.compare.options.ALL_LEARNERS`
                      sd:dict, # the model's state_dict
                      what:str='checkpoint', # what to name in messages
+                     backbone:str='paper', # the backbone it was trained on (its record's `backbone`)
                     ) -> tuple:
     "The learner's model with the weights of `sd`, its input channels, and the crop size its head was built for (None: any)"
-    if learner in ('weakly', 'regularized'):
+    if learner in SELFSUP_LEARNERS or backbone != 'paper': model, n_in, size = _rebuilt(learner, sd, what, backbone)
+    elif learner in ('weakly', 'regularized'):
         (hidden, rep), n_out = _shape(sd, 'head.1.weight', what), _shape(sd, 'head.3.weight', what)[0]
         n_in, size = _shape(sd, 'backbone.0.weight', what)[1], _size_of_rep(rep, what)
         model = (Classifier if learner == 'weakly' else Regularized)(n_in, size=size, n_hidden=hidden, n_out=n_out)
@@ -68,7 +91,7 @@ def model_from_state(learner:str, # 'weakly', 'autoencoder', 'regularized' or 'b
         (hidden, rep), proj = _shape(sd, 'online.1.1.weight', what), _shape(sd, 'online.1.4.weight', what)[0]
         n_in, size = _shape(sd, 'online.0.0.weight', what)[1], _size_of_rep(rep, what)
         model = BYOL(n_in, proj_size=proj, proj_hidden=hidden, size=size)
-    else: raise InputError(f"{what}: learner {learner!r}; expected one of 'weakly', 'autoencoder', 'regularized', 'byol'")
+    else: raise InputError(f"{what}: learner {learner!r}; expected one of {[*LEARNERS, *SELFSUP_LEARNERS]}")
     try: model.load_state_dict(sd)
     except RuntimeError as e:
         raise InputError(f"{what}: the weights do not fit a {learner} model ({' '.join(str(e).split())[:300]})") from None
@@ -100,16 +123,16 @@ def load_setup(path, # a setup folder (record.json + one *.pt), its checkpoint, 
         except Exception as e: raise InputError(f"{pts[0]}: cannot read the checkpoint ({type(e).__name__}: {e})") from None
         if not isinstance(state, dict) or 'model' not in state:
             raise InputError(f"{pts[0]}: not a checkpoint of `Learner.save_checkpoint` (no 'model' entry)")
-        model, n_in, size = model_from_state(rec.get('learner'), state['model'], str(pts[0]))
+        model, n_in, size = model_from_state(rec.get('learner'), state['model'], str(pts[0]), rec.get('backbone') or 'paper')
         return AttrDict(backbone=backbone_of(model), kind='setup', folder=folder, learner=rec['learner'],
                         setting=rec.get('setting'), seed=rec.get('seed'), checkpoint=pts[0], sha256=_sha256(pts[0]),
-                        n_in=n_in, size=size)
+                        n_in=n_in, size=size, backbone_name=rec.get('backbone') or 'paper')
     if path.is_dir():
         raise InputError(f"{path}: a folder without record.json; expected a setup folder of a report or a checkpoint file")
     m = load_original_checkpoint(path)
     size = _size_of_rep(m.head[1].in_features, str(path)) if 'head' in m else 64  # the paper's crops
     return AttrDict(backbone=m.backbone, kind='original', folder=None, learner=None, setting=None, seed=None,
-                    checkpoint=path, sha256=_sha256(path), n_in=m.backbone.n_in, size=size)
+                    checkpoint=path, sha256=_sha256(path), n_in=m.backbone.n_in, size=size, backbone_name='paper')
 
 # %% ../nbs/08_embed.ipynb #5a9d0b7e
 def find_run(folder, # a setup folder

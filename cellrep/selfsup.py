@@ -17,7 +17,8 @@ from fastai.callback.core import Callback
 from fastai.data.core import DataLoaders
 from lightly.loss import NTXentLoss, VICRegLoss, DINOLoss
 from lightly.loss.vicreg_loss import invariance_loss
-from lightly.models.modules import SimCLRProjectionHead, DINOProjectionHead, MAEDecoderTIMM
+import warnings
+from lightly.models.modules import SimCLRProjectionHead, DINOProjectionHead, MaskedVisionTransformerDecoderTIMM
 from lightly.models.modules.heads import VICRegProjectionHead
 from lightly.models import utils as lu
 from lightly.models.modules.center import Center
@@ -28,13 +29,13 @@ from .backbones import make_backbone, ViT, BACKBONES
 from .learners import _learner, LEARNERS
 
 # %% auto #0
-__all__ = ['SELFSUP_LEARNERS', 'TwoViews', 'simclr_model', 'vicreg_model', 'SimCLRLoss', 'VICRegCriterion', 'view_invariance',
-           'simclr_learner', 'vicreg_learner', 'DINO', 'DINOCriterion', 'DINOTeacher', 'dino_learner', 'MAE',
-           'mae_loss', 'mae_learner', 'check_backbone', 'learners_for', 'native_setting']
+__all__ = ['SELFSUP_LEARNERS', 'SELFSUP_MODELS', 'TwoViews', 'simclr_model', 'vicreg_model', 'SimCLRLoss', 'VICRegCriterion',
+           'view_invariance', 'simclr_learner', 'vicreg_learner', 'DINO', 'DINOCriterion', 'DINOTeacher',
+           'dino_learner', 'MAE', 'mae_loss', 'mae_learner', 'check_backbone', 'learners_for', 'native_setting']
 
 # %% ../nbs/04b_selfsup.ipynb #eff53530
 class TwoViews(nn.Module):
-    "A backbone and a projection head applied to two augmented views of a batch; `forward` gives 2 x N x `out` projections"
+    "A backbone and a projection head on two augmented views of a batch; `forward` gives 2 x N x `out` projections"
     def __init__(self, backbone:nn.Module, # the backbone (from `make_backbone`)
                  head:nn.Module, # projection head on its flattened representation
                  view_aug=None, # makes a view of a batch (default: `BatchAugment()`)
@@ -90,14 +91,22 @@ def simclr_learner(dls:DataLoaders, # batches of (x, y); y is not used
                    lr:float=1e-4, # constant learning rate
                    **kwargs):
     "SimCLR: `simclr_model` trained with lightly's NT-Xent loss"
-    return _learner(dls, simclr_model(n_in, size, backbone), SimCLRLoss(temperature), lr=lr, metrics=view_invariance, **kwargs)
+    model = simclr_model(n_in, size, backbone)
+    return _learner(dls, model, SimCLRLoss(temperature), lr=lr, metrics=view_invariance, **kwargs)
 
 @delegates(_learner)
 def vicreg_learner(dls:DataLoaders, n_in:int=1, size:int=64, backbone:str='paper', lr:float=1e-4, **kwargs):
     "VICReg: `vicreg_model` trained with lightly's VICReg loss"
-    return _learner(dls, vicreg_model(n_in, size, backbone), VICRegCriterion(), lr=lr, metrics=view_invariance, **kwargs)
+    model = vicreg_model(n_in, size, backbone)
+    return _learner(dls, model, VICRegCriterion(), lr=lr, metrics=view_invariance, **kwargs)
 
 # %% ../nbs/04b_selfsup.ipynb #c7361330
+def _dino_head(*args):
+    "lightly's `DINOProjectionHead`, without the FutureWarning of its weight norm (torch's older form, same maths)"
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='`torch.nn.utils.weight_norm` is deprecated', category=FutureWarning)
+        return DINOProjectionHead(*args)
+
 class DINO(nn.Module):
     "DINO's networks: student backbone + head, and an EMA teacher copy; multi-crop native (global and local views)"
     def __init__(self, n_in:int=1, size:int=64, backbone:str='paper',
@@ -112,9 +121,10 @@ class DINO(nn.Module):
         super().__init__()
         self.backbone = make_backbone(backbone, n_in, size)
         rep = rep_size(self.backbone, size)
-        self.head = DINOProjectionHead(rep, hidden, bottleneck, out)
-        self.teacher = nn.ModuleList([make_backbone(backbone, n_in, size), DINOProjectionHead(rep, hidden, bottleneck, out)])
-        self.teacher.load_state_dict(nn.ModuleList([self.backbone, self.head]).state_dict())  # a copy: weight norm defies deepcopy
+        self.head = _dino_head(rep, hidden, bottleneck, out)
+        self.teacher = nn.ModuleList([make_backbone(backbone, n_in, size), _dino_head(rep, hidden, bottleneck, out)])
+        # a copy of the student: the head's weight norm defies deepcopy
+        self.teacher.load_state_dict(nn.ModuleList([self.backbone, self.head]).state_dict())
         self.teacher.requires_grad_(False)
         self.center = Center((1, 1, out), momentum=center_momentum)  # in the model: checkpointed and resumed with it
         self.global_aug = global_aug or BatchAugment(scale=(0.4, 1.))
@@ -124,7 +134,7 @@ class DINO(nn.Module):
     def student(self, v): return self.head(self.backbone(v).flatten(1))
 
     def forward(self, x):
-        "Centred teacher outputs of the 2 global views (2 x N x out), student outputs of all 2 + `n_local` views, raw teacher outputs"
+        "Centred teacher outputs of the 2 global views (2 x N x out), student outputs of all views, raw teacher outputs"
         g = torch.cat([self.global_aug(x), self.global_aug(x)])
         views = torch.cat([g] + [self.local_aug(x) for _ in range(self.n_local)])
         with torch.no_grad(): t = self.teacher[1](self.teacher[0](g).flatten(1))
@@ -148,7 +158,8 @@ class DINOCriterion(nn.Module):
     "DINO's cross-entropy between the sharpened teacher and the student over every view pair but a view with itself"
     def __init__(self, out:int=4096, teacher_temp:float=0.04, student_temp:float=0.1):
         super().__init__()
-        self.loss = _CentredDINOLoss(out, warmup_teacher_temp=teacher_temp, teacher_temp=teacher_temp, student_temp=student_temp)
+        self.loss = _CentredDINOLoss(out, warmup_teacher_temp=teacher_temp, teacher_temp=teacher_temp,
+                                     student_temp=student_temp)
     def forward(self, pred, *_):
         t, s = pred[:2]
         return self.loss(list(t.float()), list(s.float()))
@@ -185,7 +196,8 @@ def dino_learner(dls:DataLoaders, n_in:int=1, size:int=64, backbone:str='paper',
                  lr:float=1e-4, **kwargs):
     "DINO: `DINO` trained with `DINOCriterion`, its teacher and centre moved by `DINOTeacher`"
     cbs = [DINOTeacher(momentum, cosine)] + listify(kwargs.pop('cbs', None))
-    return _learner(dls, DINO(n_in, size, backbone, out=out, n_local=n_local), DINOCriterion(out), lr=lr, cbs=cbs, **kwargs)
+    model = DINO(n_in, size, backbone, out=out, n_local=n_local)
+    return _learner(dls, model, DINOCriterion(out), lr=lr, cbs=cbs, **kwargs)
 
 # %% ../nbs/04b_selfsup.ipynb #65b8541b
 class MAE(nn.Module):
@@ -194,19 +206,22 @@ class MAE(nn.Module):
                  mask_ratio:float=0.75, # share of the patches hidden
                  decoder_dim:int=128, decoder_depth:int=1, decoder_heads:int=4):
         super().__init__()
-        if backbone != 'vit': raise InputError(f"learner 'mae' needs backbone 'vit' (it masks patches); got {backbone!r}")
+        if backbone != 'vit':
+            raise InputError(f"learner 'mae' needs backbone 'vit' (it masks patches); got {backbone!r}")
         self.backbone: ViT = make_backbone('vit', n_in, size)
         self.mask_ratio, self.patch = mask_ratio, self.backbone.patch_size
-        self.decoder = MAEDecoderTIMM(num_patches=self.backbone.vit.patch_embed.num_patches, patch_size=self.patch, in_chans=n_in,
-                                      embed_dim=self.backbone.vit.embed_dim, decoder_embed_dim=decoder_dim,
-                                      decoder_depth=decoder_depth, decoder_num_heads=decoder_heads)
+        self.embed = nn.Linear(self.backbone.vit.embed_dim, decoder_dim)
+        n = self.backbone.vit.patch_embed.num_patches
+        self.decoder = MaskedVisionTransformerDecoderTIMM(num_patches=n, embed_dim=decoder_dim, depth=decoder_depth,
+                                                          num_heads=decoder_heads)
+        self.predict = nn.Linear(decoder_dim, self.patch**2*n_in)
 
     def forward(self, x):
         n, seq = len(x), self.backbone.sequence_length
         keep, mask = lu.random_token_mask((n, seq), self.mask_ratio, device=x.device)
-        enc = self.backbone.encode(x, idx_keep=keep)
-        tokens = lu.set_at_index(lu.repeat_token(self.decoder.mask_token, (n, seq)), keep, self.decoder.embed(enc).to(x.dtype))
-        pred = self.decoder.predict(lu.get_at_index(self.decoder.decode(tokens), mask))
+        enc = self.embed(self.backbone.encode(x, idx_keep=keep))
+        tokens = lu.set_at_index(lu.repeat_token(self.decoder.mask_token, (n, seq)).to(enc.dtype), keep, enc)
+        pred = self.predict(lu.get_at_index(self.decoder(tokens), mask))
         return pred, lu.get_at_index(lu.patchify(x, self.patch), mask - 1)  # mask - 1: the class token has no patch
 
 def mae_loss(pred, *_):
@@ -223,6 +238,7 @@ def mae_learner(dls:DataLoaders, n_in:int=1, size:int=64, backbone:str='vit',
 
 # %% ../nbs/04b_selfsup.ipynb #bf86842d
 SELFSUP_LEARNERS = dict(simclr=simclr_learner, vicreg=vicreg_learner, dino=dino_learner, mae=mae_learner)
+SELFSUP_MODELS = dict(simclr=simclr_model, vicreg=vicreg_model, dino=DINO, mae=MAE)  # (n_in, size, backbone) -> model
 _ONLY = dict(autoencoder=('paper',), regularized=('paper',), mae=('vit',))
 
 def check_backbone(learner:str, # a learner's name

@@ -16,15 +16,19 @@ from ..core import InputError, load_json
 from ..data.screen import screen_fingerprint
 from ..augment import SETTINGS
 from ..learners import LEARNERS
+from ..selfsup import SELFSUP_LEARNERS, check_backbone, learners_for
+from ..backbones import BACKBONES
 from ..eval.cluster import PAPER_GRID
 from ..eval.profiling import NORMALIZE_METHODS
 from ..eval.probe import PROBES
 
 # %% auto #0
-__all__ = ['REFERENCES', 'PRESETS', 'Options', 'resolve_options', 'run_identity', 'check_identity']
+__all__ = ['REFERENCES', 'ALL_LEARNERS', 'PRESETS', 'NEW_DEFAULTS', 'Options', 'resolve_options', 'run_identity',
+           'check_identity']
 
 # %% ../../nbs/06a_compare.options.ipynb #d94b32f0
 REFERENCES = ('untrained', 'trivial', 'pixels', 'cellprofiler')
+ALL_LEARNERS = {**LEARNERS, **SELFSUP_LEARNERS}  # the paper's four, then today's
 
 PRESETS = {
     'cpu': dict(settings=['no_aug_one_crop'], seeds=[0, 1, 2, 3, 4], steps=300, epochs=None, bs=64, lr=1e-3, early_stop=False,
@@ -54,7 +58,8 @@ def _cpu(name):
 class Options:
     "Every choice of a comparison (see `PRESETS` for the defaults and `resolve_options` to make one)"
     preset:str='cpu' # the preset the other values started from
-    learners:list=field(default_factory=lambda: list(LEARNERS)) # learners to train
+    learners:list=field(default_factory=lambda: list(LEARNERS)) # learners to train (default: the paper's four; 'all': every one the backbone takes)
+    backbone:str='paper' # the network every learner trains and the untrained reference is (`cellrep.backbones.BACKBONES`)
     settings:list=_cpu('settings') # settings (`cellrep.augment.SETTINGS`) to train in
     seeds:list=_cpu('seeds') # training seeds: every setup is trained and evaluated once per seed
     steps:int=_cpu('steps') # optimizer steps per setup (multi-crop groups counted); None: `epochs` epochs
@@ -132,7 +137,10 @@ def resolve_options(preset:str='cpu', # 'cpu', 'full' or 'tiny'
         raise InputError(f"steps={given['steps']} and epochs={given['epochs']}: give one training budget, --steps or --epochs, not both")
     o = Options(preset=preset, **deepcopy({**PRESETS[preset], **given}))
     if 'epochs' in given: o.steps = None  # epochs given: they set the budget, whatever the preset's steps
-    o.learners, o.settings = _names(o.learners, LEARNERS, 'learners'), _names(o.settings, SETTINGS, 'settings')
+    if o.backbone not in BACKBONES: raise InputError(f"backbone {o.backbone!r}: expected one of {list(BACKBONES)}")
+    if o.learners in ('all', ['all']): o.learners = learners_for(o.backbone)
+    o.learners, o.settings = _names(o.learners, ALL_LEARNERS, 'learners'), _names(o.settings, SETTINGS, 'settings')
+    for l in o.learners: check_backbone(l, o.backbone)
     o.references = [] if o.references in ([], '', 'none') else _names(o.references, REFERENCES, 'references')
     o.seeds = _seeds(o.seeds)
     if o.steps is None and o.epochs is None: raise InputError("steps and epochs are both unset: give a training budget (--steps or --epochs)")
@@ -140,13 +148,14 @@ def resolve_options(preset:str='cpu', # 'cpu', 'full' or 'tiny'
     if o.probe not in PROBES: raise InputError(f"probe={o.probe!r}: expected one of {list(PROBES)}")
     for name in ('steps', 'epochs', 'max_per_well', 'cluster_max_points', 'umap_epochs', 'distance_max_per_well', 'distance_max_crops', 'probe_max_fit'): _positive(name, getattr(o, name), allow_none=True)
     if o.crop_size < 16 or o.crop_size % 4: raise InputError(f"crop_size={o.crop_size}: expected a multiple of 4, at least 16 (the backbone pools twice)")
+    if o.backbone == 'vit' and o.crop_size % 8: raise InputError(f"crop_size={o.crop_size}: backbone 'vit' needs a multiple of 8 (64 patches of size // 8)")
     if not (isinstance(o.lr, (int, float)) and o.lr > 0): raise InputError(f"lr={o.lr!r}: expected a positive learning rate")
     if o.controls not in ('matched', 'paper'): raise InputError(f"controls={o.controls!r}: expected 'matched' or 'paper'")
     if o.split not in ('fixed', 'per_seed'): raise InputError(f"split={o.split!r}: expected 'fixed' or 'per_seed'")
     if o.normalize in ('none', 'None', ''): o.normalize = None
     if o.normalize is not None and o.normalize not in NORMALIZE_METHODS: raise InputError(f"normalize={o.normalize!r}: expected one of {NORMALIZE_METHODS} or none")
-    unknown = sorted(set(o.learner_options) - set(LEARNERS))
-    if unknown: raise InputError(f"learner_options: unknown learner(s) {unknown}; expected some of {list(LEARNERS)}")
+    unknown = sorted(set(o.learner_options) - set(ALL_LEARNERS))
+    if unknown: raise InputError(f"learner_options: unknown learner(s) {unknown}; expected some of {list(ALL_LEARNERS)}")
     return o
 
 # %% ../../nbs/06a_compare.options.ipynb #b2766df9
@@ -158,6 +167,8 @@ def run_identity(opts:Options, # the run's options
     return json.loads(json.dumps(ident, default=str))
 
 # %% ../../nbs/06a_compare.options.ipynb #46696327
+NEW_DEFAULTS = {'options.backbone': 'paper'}
+
 def check_identity(out, # the report folder
                    ident:dict, # the new run's identity
                    keys=None, # compare only these keys (None: all)
@@ -171,6 +182,8 @@ def check_identity(out, # the report folder
     def flat(d, pre=''):
         return {f"{pre}{k}": v for k0, v0 in d.items() for k, v in (flat(v0, f"{k0}.").items() if isinstance(v0, dict) else [(k0, v0)])}
     a, b = flat(old), flat(ident)
+    for k, v in NEW_DEFAULTS.items():  # options added since: an older run.json ran at their default
+        if k not in a: a[k] = v
     diff = sorted(k for k in set(a) | set(b) if (keys is None or k.split('.')[0] in keys) and a.get(k) != b.get(k))
     if diff: raise InputError(f"{out}: holds a comparison made with other data or options "
                               f"({'; '.join(f'{k}: {a.get(k)!r} there, {b.get(k)!r} now' for k in diff[:6])}); pass a new --out or remove the folder")

@@ -12,13 +12,14 @@ import matplotlib.pyplot as plt
 from ..core import InputError, Representations, atomic_path, load_json
 from ..eval.cluster import cluster_grid, plot_clusters
 from ..learners import plot_records
+from ..backbones import backbone_table
 from .train import setup_dir, save_figure
 from .evaluate import TASKS, read_scores
 from .verdicts import is_reference, fmt, undetected
 
 # %% auto #0
 __all__ = ['METRICS', 'DEFINITIONS', 'write_text', 'markdown_table', 'frame_markdown', 'task_table', 'compound_table',
-           'time_frame', 'time_text', 'plot_forest', 'plot_per_cell_line', 'plot_distance_samples',
+           'time_frame', 'time_text', 'backbone_text', 'plot_forest', 'plot_per_cell_line', 'plot_distance_samples',
            'plot_cluster_intervals', 'plot_best_umap', 'time_budget', 'write_report']
 
 # %% ../../nbs/06e_compare.report.ipynb #ed76159f
@@ -138,6 +139,15 @@ def time_text(t:pd.DataFrame) -> pd.DataFrame:
                              time_per_seed=[dur(v) for v in t.seconds], peak_MB=[num(v, '.0f') for v in t.peak_MB],
                              weight_change=[num(100*v, '.1f') + ('%' if np.isfinite(v) else '') for v in t.weight_change],
                              cka_untrained=[num(v, '.2f') for v in t.cka_untrained]))
+
+# %% ../../nbs/06e_compare.report.ipynb #3adf1475
+def backbone_text(opts, # the run's options
+                  n_in:int, # the crops' channels
+                 ) -> str:
+    "A sentence on the backbone every learner trained: what it is, parameters, representation, multiply-adds per crop"
+    b = backbone_table(n_in, opts.crop_size, [opts.backbone]).iloc[0]
+    return (f"Backbone: **{b.backbone}** ({b.what}), {b.parameters:,} parameters, {b.representation:,} features, "
+            f"{b.macs_per_crop/1e6:,.1f} M multiply-adds per {opts.crop_size} px crop of {n_in} channel(s).")
 
 # %% ../../nbs/06e_compare.report.ipynb #f6926713
 def plot_forest(table:pd.DataFrame, # from `verdict_table`
@@ -381,7 +391,8 @@ def _tables_section(out, ctx):
         md += [f"\n## Table 1: training budget, time and movement\n\nBudget: {o.steps} optimizer steps per setup, in the whole epochs that come nearest (column steps)" if o.steps else
                f"\n## Table 1: training budget, time and movement\n\nBudget: at most {o.epochs} epochs per setup",
                f" (batch {o.bs}, constant learning rate {o.lr:g}, early stopping {'on' if o.early_stop else 'off'}); means over seeds. "
-               "Reference rows: the seconds their features took.\n\n", frame_markdown(text, n_left=2)]
+               "Reference rows: the seconds their features took. ", backbone_text(o, ctx['design'].screen.crops.shape[1]), "\n\n",
+               frame_markdown(text, n_left=2)]
     det = ctx.get('detections')
     if det is not None and len(det):
         ct = compound_table(det, table)

@@ -31,7 +31,7 @@ __all__ = ['RESULT_COLS', 'run_jobs', 'plan_designs', 'results_frame', 'judge_ru
 def _job(job, design, opts, out, device, progress):
     "Train (or compute the reference) and evaluate one row and seed; returns its record and its scores"
     learner, setting, seed = job
-    if setting == 'reference': rec = run_reference(learner, seed, design, out, device)
+    if setting == 'reference': rec = run_reference(learner, seed, design, out, device, opts.backbone)
     else: rec = run_setup(learner, setting, seed, design, opts, out, device, progress)
     if rec['status'] != 'done': return rec, None
     return rec, evaluate_setup(setup_dir(out, learner, setting, seed), design, opts, seed, device)
@@ -263,7 +263,8 @@ def _summary(report, best, truth, results, det=None):
 def compare_cli(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an index file (CSV or parquet)
                 preset:str='cpu', # cpu, full (the paper's 16 setups x 3 seeds x 50 epochs: for a GPU) or tiny
                 out:str='cellrep-report', # report folder (rerun the same command to resume)
-                learners:str=None, # comma-separated learners (default: weakly,autoencoder,regularized,byol)
+                learners:str=None, # comma-separated learners (default: weakly,autoencoder,regularized,byol; also simclr,vicreg,dino,mae; all: every one the backbone takes)
+                backbone:str=None, # paper (default), resnet18 or vit: the network every learner trains
                 settings:str=None, # comma-separated settings (default: the preset's; all four with --preset full)
                 seeds:str=None, # a count (3: seeds 0,1,2) or a list (0,4,7) (default: 5 for cpu, 3 for full)
                 steps:int=None, # optimizer steps per setup (default: the preset's; 300 for cpu)
@@ -298,7 +299,7 @@ def compare_cli(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
     cell_line, compound, concentration_uM, time_h, is_control, optionally objects_csv (a CSV of object centres) or x, y.
     --pair defaults to two compounds sharing a mechanism/moa column, else the two most frequent; --control to the
     compound of the is_control rows."""
-    opts = dict(learners=learners, settings=settings, seeds=seeds, steps=steps, epochs=epochs, bs=bs, lr=lr, crop_size=crop_size,
+    opts = dict(learners=learners, backbone=backbone, settings=settings, seeds=seeds, steps=steps, epochs=epochs, bs=bs, lr=lr, crop_size=crop_size,
                 max_per_well=max_per_well, controls=controls, split=split, references=references, normalize=normalize,
                 min_control_wells=min_control_wells, probe=probe,
                 torch_compile=torch_compile or None)

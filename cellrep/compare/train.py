@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno, math, shutil, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
+from torch import nn
 import pyarrow.parquet as pq
 import matplotlib.pyplot as plt
 from fastai.callback.tracker import TerminateOnNaNCallback
@@ -16,6 +17,8 @@ from ..core import InputError, Representations, atomic_path, save_json, load_jso
 from ..data.screen import Screen
 from ..augment import get_setting
 from ..models import Backbone
+from ..backbones import make_backbone
+from ..selfsup import native_setting
 from ..data.screen import screen_dls
 from ..learners import train_setup, encode, backbone_of
 from .options import Options, resolve_options
@@ -80,11 +83,13 @@ def budget_epochs(n_train:int, # training crops
 # %% ../../nbs/06b_compare.train.ipynb #96952c81
 def untrained_backbone(n_in:int, # image channels
                        seed:int, # the seed of the setup
-                      ) -> Backbone:
-    "The backbone every learner of `seed` starts from (`train_setup` seeds torch before building the model)"
+                       backbone:str='paper', # one of `cellrep.backbones.BACKBONES`
+                       size:int=64, # crop side (the ViT's patches depend on it)
+                      ) -> nn.Module:
+    "The backbone every learner of `seed` starts from (`train_setup` seeds torch, then builds the backbone first)"
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return Backbone(n_in)
+        return make_backbone(backbone, n_in, size)
 
 # %% ../../nbs/06b_compare.train.ipynb #5bff446f
 def weight_change(a:torch.nn.Module, b:torch.nn.Module) -> float:
@@ -122,9 +127,9 @@ def run_setup(learner:str, # one of `cellrep.learners.LEARNERS`
     try:
         dls = screen_dls(screen, split, bs=opts.bs, device=device, seed=seed)
         n_train = int((split == 'train').sum())
-        epochs = opts.epochs if opts.steps is None else budget_epochs(n_train, opts.bs, opts.steps, setting)
+        epochs = opts.epochs if opts.steps is None else budget_epochs(n_train, opts.bs, opts.steps, native_setting(learner, setting))
         kw = {**dict(early_stop=opts.early_stop, lr=opts.lr, bf16=opts.bf16, channels_last=opts.channels_last,
-                     torch_compile=opts.torch_compile), **opts.learner_options.get(learner, {})}  # a learner's own options win
+                     torch_compile=opts.torch_compile, backbone=opts.backbone), **opts.learner_options.get(learner, {})}  # a learner's own options win
         learn, rec = train_setup(learner, setting, dls, epochs=epochs, seed=seed, checkpoint_dir=folder, progress=progress,
                                  size=screen.crops.shape[-1], n_in=screen.crops.shape[1], cbs=TerminateOnNaNCallback(), **kw)
         # fastai's TerminateOnNaNCallback ends the run at the first non-finite batch loss, before the epoch is recorded
@@ -136,7 +141,7 @@ def run_setup(learner:str, # one of `cellrep.learners.LEARNERS`
         reps = encode(learn.model, _with_split(screen, split), bs=max(opts.bs, 256), device=device,
                       out=folder/'representations.parquet')  # chunk by chunk: never the whole matrix in memory
         encode_s = time.perf_counter() - t0
-        b0 = untrained_backbone(screen.crops.shape[1], seed)
+        b0 = untrained_backbone(screen.crops.shape[1], seed, opts.backbone, screen.crops.shape[-1])
         sample = _test_sample(split)
         cka = linear_cka(reps.X[sample], encode(b0, screen[sample], device=device).X)
         if learner in ('autoencoder', 'regularized'): save_figure(learn.show_reconstructions(dls[2], n=8), folder/'reconstructions.png')
@@ -149,10 +154,10 @@ def run_setup(learner:str, # one of `cellrep.learners.LEARNERS`
     return rec
 
 # %% ../../nbs/06b_compare.train.ipynb #7ad404d4
-def _reference_features(name, screen, split, seed, device):
+def _reference_features(name, screen, split, seed, device, backbone='paper'):
     "Features of reference `name` for every crop, and the seconds they took"
     t0 = time.perf_counter()
-    if name == 'untrained': reps = encode(untrained_backbone(screen.crops.shape[1], seed), screen, device=device)
+    if name == 'untrained': reps = encode(untrained_backbone(screen.crops.shape[1], seed, backbone, screen.crops.shape[-1]), screen, device=device)
     else:
         import cellrep.features as F
         fn = {'trivial': 'trivial_features', 'pixels': 'pixel_features', 'cellprofiler': 'cellprofiler_features'}[name]
@@ -170,6 +175,7 @@ def run_reference(name:str, # one of `REFERENCES`
                   design, # from `make_design`
                   out, # the report folder
                   device='cpu', # where to encode
+                  backbone:str='paper', # the untrained reference's backbone (the run's)
                  ) -> dict:
     "Compute (or reuse) the features of a reference row into its seed folder; returns its record"
     folder = setup_dir(out, name, 'reference', seed)
@@ -178,18 +184,20 @@ def run_reference(name:str, # one of `REFERENCES`
     shared = folder.parent/'features.parquet'
     try:
         seconds = (load_json_or(folder.parent/'features.json') or {}).get('seconds')
-        if name == 'untrained':  # a backbone's 2048 features per crop, written to disk as they are made
+        if name == 'untrained':  # a backbone's features of every crop, written to disk as they are made
             t0 = time.perf_counter()
-            reps = encode(untrained_backbone(design.screen.crops.shape[1], seed), _with_split(design.screen, design.split),
+            b0 = untrained_backbone(design.screen.crops.shape[1], seed, backbone, design.screen.crops.shape[-1])
+            reps = encode(b0, _with_split(design.screen, design.split),
                           device=device, out=folder/'representations.parquet')
             seconds = time.perf_counter() - t0
         else:
             if seconds is not None and reps_ok(shared): reps = Representations.load(shared)  # else missing or damaged: made again
             else:
-                reps, seconds = _reference_features(name, design.screen, design.split, seed, device)
+                reps, seconds = _reference_features(name, design.screen, design.split, seed, device, backbone)
                 reps.save(shared); save_json(dict(seconds=seconds), folder.parent/'features.json')
             _save_reps(Representations(reps.X, design.screen.meta.copy()), design.split, folder)
-        rec = dict(learner=name, setting='reference', seed=seed, status='done', seconds=seconds, n_features=reps.X.shape[1])
+        rec = dict(learner=name, setting='reference', seed=seed, status='done', seconds=seconds, n_features=reps.X.shape[1],
+                   **({'backbone': backbone} if name == 'untrained' else {}))
     except Exception as e:
         if (w := write_error(e, folder)) is not None: raise w from None
         rec = dict(learner=name, setting='reference', seed=seed, status='failed', error=f"{type(e).__name__}: {e}")

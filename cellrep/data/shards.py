@@ -11,8 +11,8 @@ from pathlib import Path
 from fastcore.meta import delegates
 from fastcore.script import call_parse, store_true
 from ..core import InputError, os_problem
-from .screen import (Screen, screen_from_index, scaling_arg, _screen_params, _cached, _cut_part, _join_parts,
-                                 _build_or_warn, _made)
+from .screen import (Screen, screen_from_index, scaling_arg, _screen_params, _cached, _cut_part,
+                                 _join_parts, _build_or_warn, _made)
 
 # %% auto #0
 __all__ = ['shard_folder', 'cut_shard', 'join_shards', 'cellrep_crops']
@@ -53,7 +53,8 @@ def cut_shard(index, # DataFrame from `read_index`, or an index file (every shar
 
 def _crop_args(kw):
     "The crop parameters of `screen_from_index` from `kw`, with its defaults"
-    d = dict(channels=None, crops='objects', size=64, grid=4, scaling='image', pct=(0.1, 99.9), dtype=None, skip_bad=False, rgb=False)
+    d = dict(channels=None, crops='objects', size=64, grid=4, scaling='image', pct=(0.1, 99.9), dtype=None,
+             skip_bad=False, rgb=False)
     unknown = set(kw) - set(d)
     if unknown: raise InputError(f"{sorted(unknown)}: not crop parameters; expected some of {list(d)}")
     return {**d, **kw}
@@ -73,11 +74,13 @@ def join_shards(index, # the index every shard read
     whole = {f.name for f in found if (f/'part.pkl').exists()}
     counts = {int(f.name.split('-of-')[1].split('.')[0]) for f in found}
     if len(counts) != 1:
-        raise InputError(f"{Path(parts)/fingerprint}: " + ("no shards of these crops (same index, files and parameters?)" if not counts
-                         else f"shards of different counts {sorted(counts)}; expected one count"))
+        raise InputError(f"{Path(parts)/fingerprint}: " +
+                         ("no shards of these crops (same index, files and parameters?)" if not counts
+                          else f"shards of different counts {sorted(counts)}; expected one count"))
     n = counts.pop()
     missing = [k for k in range(n) if shard_folder(parts, fingerprint, k, n).name not in whole]
-    if missing: raise InputError(f"{Path(parts)/fingerprint}: shard(s) {missing} of {n} missing or unfinished; cut them first")
+    if missing:
+        raise InputError(f"{Path(parts)/fingerprint}: shard(s) {missing} of {n} missing or unfinished; cut them first")
     def load(k):
         f = shard_folder(parts, fingerprint, k, n)
         with open(f/'part.pkl', 'rb') as fh: p = pickle.load(fh)
