@@ -120,7 +120,8 @@ def train_distributed(learner:str, # one of `cellrep.learners.LEARNERS`
 @call_parse
 def distributed_main(screen:str, # folder of a saved `Screen` (`Screen.save`, or a crop cache folder of `screen_from_index`)
          out:str, # folder for the model and the record
-         learner:str='weakly', # 'weakly', 'autoencoder', 'regularized', 'byol'
+         learner:str='weakly', # the paper's four (weakly, ...) or today's (simclr, vicreg, dino, mae)
+         backbone:str='paper', # 'paper', 'resnet18' or 'vit' (`cellrep.backbones`)
          setting:str='aug_one_crop', # one of the 4 settings
          epochs:int=50, # most epochs (the paper's early stopping may stop sooner)
          bs:int=256, # batch size per rank
@@ -142,7 +143,8 @@ def distributed_main(screen:str, # folder of a saved `Screen` (`Screen.save`, or
         def before_fit(self):
             if rank == 0: torch.save(self.learn.model.state_dict(), out/'init.pt')
     learn, rec = train_distributed(learner, setting, dls, epochs=epochs, seed=seed, size=size, progress=False, early_stop=True,
-                                   checkpoint_dir=checkpoint_dir, cbs=[_SaveInit()] if save_init else None)
+                                   checkpoint_dir=checkpoint_dir, cbs=[_SaveInit()] if save_init else None,
+                                   backbone=backbone)
     if all_ranks or rank == 0: torch.save(learn.model.state_dict(), out/(f'rank{rank}.pt' if all_ranks else 'model.pt'))
     if rank == 0: save_json(rec, out/'record.json')
     dist.destroy_process_group()

@@ -35,9 +35,9 @@ from .augment import BatchAugment, CropAugment, get_setting, SETTINGS
 # %% auto #0
 __all__ = ['LEARNERS', 'paper_adam', 'RunRecord', 'paper_should_stop', 'PaperEarlyStop', 'InputAsTarget', 'weakly_learner',
            'recon_mse', 'recon_psnr', 'autoencoder_learner', 'recon_bce', 'head_ce', 'head_accuracy', 'RegularizedLoss',
-           'TakeTurns', 'regularized_learner', 'byol_loss', 'proj_std', 'BYOLTarget', 'byol_learner', 'ChannelsLastIO',
-           'BF16Autocast', 'bf16_supported', 'compile_parts', 'TorchCompile', 'Checkpoint', 'backbone_of', 'encode',
-           'train_setup', 'plot_records', 'device_checks']
+           'TakeTurns', 'regularized_learner', 'byol_loss', 'proj_std', 'cosine_ema', 'BYOLTarget', 'byol_learner',
+           'ChannelsLastIO', 'BF16Autocast', 'bf16_supported', 'compile_parts', 'TorchCompile', 'Checkpoint',
+           'backbone_of', 'encode', 'train_setup', 'plot_records', 'device_checks']
 
 # %% ../nbs/04_learners.ipynb #ed0d3fc4
 @delegates(torch.optim.Adam)
@@ -265,6 +265,17 @@ def proj_std(pred, *_):
     return F.normalize(pred[1].float(), dim=-1).flatten(0, 1).std(0).mean()
 
 # %% ../nbs/04_learners.ipynb #82dd0fb6
+def cosine_ema(cb:Callback, # a callback of the learner in training
+               start:float, # the rate at the start of the run
+               cosine:bool=True, # raise it to 1 on a cosine over the run (else keep it)
+              ) -> float:
+    "An EMA rate for the step in progress: `start`, raised to 1 on a cosine over the run (BYOL's and DINO's schedule)"
+    if not cosine: return start
+    r = getattr(cb.learn, 'record', None)  # a resumed run counts the epochs it had done before
+    done, total = (len(r['train_loss']), r['epochs']) if r else (cb.epoch, cb.n_epoch)
+    progress = min((done + (cb.iter + 1)/cb.n_iter)/max(total, 1), 1.)  # after this step
+    return 1 - (1 - start)*(math.cos(math.pi*progress) + 1)/2
+
 class BYOLTarget(Callback):
     "Exponential moving average of BYOL's online network into its target after every optimizer step"
     order = TakeTurns.order + 1
@@ -274,13 +285,7 @@ class BYOLTarget(Callback):
         if not 0 <= decay <= 1: raise InputError(f"BYOL decay {decay}: expected a value in [0, 1]")
         store_attr()
 
-    def current_decay(self):
-        "The decay for the step in progress"
-        if not self.cosine: return self.decay
-        r = getattr(self.learn, 'record', None)
-        done, total = (len(r['train_loss']), r['epochs']) if r else (self.epoch, self.n_epoch)
-        progress = min((done + (self.iter + 1)/self.n_iter)/max(total, 1), 1.)  # after this step
-        return 1 - (1 - self.decay)*(math.cos(math.pi*progress) + 1)/2
+    def current_decay(self): "The decay for the step in progress"; return cosine_ema(self, self.decay, self.cosine)
 
     def after_step(self): self.learn.model.update_target(self.current_decay())
 

@@ -26,7 +26,7 @@ from .core import InputError
 from .augment import BatchAugment, Setting, get_setting
 from .models import rep_size
 from .backbones import make_backbone, ViT, BACKBONES
-from .learners import _learner, LEARNERS
+from .learners import _learner, LEARNERS, cosine_ema
 
 # %% auto #0
 __all__ = ['SELFSUP_LEARNERS', 'SELFSUP_MODELS', 'TwoViews', 'simclr_model', 'vicreg_model', 'SimCLRLoss', 'VICRegCriterion',
@@ -174,13 +174,7 @@ class DINOTeacher(Callback):
         if not 0 <= momentum <= 1: raise InputError(f"DINO momentum {momentum}: expected a value in [0, 1]")
         store_attr()
 
-    def current_momentum(self):
-        "The momentum for the step in progress"
-        if not self.cosine: return self.momentum
-        r = getattr(self.learn, 'record', None)
-        done, total = (len(r['train_loss']), r['epochs']) if r else (self.epoch, self.n_epoch)
-        progress = min((done + (self.iter + 1)/self.n_iter)/max(total, 1), 1.)
-        return 1 - (1 - self.momentum)*(math.cos(math.pi*progress) + 1)/2
+    def current_momentum(self): "The momentum for the step in progress"; return cosine_ema(self, self.momentum, self.cosine)
 
     def after_step(self):
         self.learn.model.center.update(self.learn.pred[2].detach().float())

@@ -380,6 +380,18 @@ def _comparisons_section(ctx):
     return ["\n## Comparisons\n\nHeadline metric per task; differences paired on the test wells, p-values two-sided and Holm-corrected.\n\n",
             frame_markdown(c[['task', 'metric', 'family', 'learner', 'setting', 'versus', 'difference', 'p_value', 'p_holm', 'verdict']], n_left=6)]
 
+def _cross_section(ctx):
+    "Today's learners against the paper's, pair by pair (when a run has both)"
+    x = ctx.get('cross')
+    if x is None or not len(x): return []
+    c = x.assign(difference=[fmt(r.difference, r.lo, r.hi) for r in x.itertuples()])
+    better = c[c.verdict == 'better']
+    said = ('; '.join(f"{r.learner} beats {r.versus.split(' / ')[0]} on {r.task}" for r in better.itertuples())
+            or "no pair differs significantly")
+    return ["\n## Today's learners against the paper's\n\nEvery pair on each task's headline metric, paired on the same seeds and "
+            f"test wells, Holm-corrected over a task's pairs: {said}.\n\n",
+            frame_markdown(c[['task', 'metric', 'learner', 'setting', 'versus', 'difference', 'p_value', 'p_holm', 'verdict']], n_left=5)]
+
 # %% ../../nbs/06e_compare.report.ipynb #1e336d49
 def _tables_section(out, ctx):
     "Table 1 (budget, time, movement) and Table 2 (every metric), written as files too"
@@ -465,9 +477,10 @@ def write_report(out, # the report folder
     "Tables, figures and `report.md` of a comparison in `out`"
     out = Path(out)
     for name, key in (('verdicts.csv', 'table'), ('comparisons.csv', 'comps'), ('best.csv', 'best')): write_text(out/name, ctx[key].to_csv(index=False))
+    if ctx.get('cross') is not None and len(ctx['cross']): write_text(out/'cross_comparisons.csv', ctx['cross'].to_csv(index=False))
     if ctx['truth'] is not None: write_text(out/'truth.csv', ctx['truth'].to_csv(index=False))
     md = [f"# cellrep comparison\n\n{ctx['header']}\n"]
-    md += _verdict_section(ctx) + _design_section(ctx) + _comparisons_section(ctx) + _tables_section(out, ctx)
+    md += _verdict_section(ctx) + _design_section(ctx) + _comparisons_section(ctx) + _cross_section(ctx) + _tables_section(out, ctx)
     md += _figures_section(out, ctx, refresh) + _time_section(out, ctx) + ["\n## Definitions\n\n", DEFINITIONS]
     problems = _failed_lines(ctx['records'], ctx['results'])
     if problems: md += ["\n## Failed setups and skipped evaluations\n\n", '\n'.join(problems) + '\n']

@@ -20,7 +20,9 @@ from ..design import make_design
 from .options import Options, resolve_options, run_identity, check_identity, _mapping
 from .train import setup_dir, run_setup, run_reference
 from .evaluate import evaluate_setup, TASKS
-from .verdicts import collect, verdict_table, comparisons, best_setups, truth_checks, fmt, detections
+from ..selfsup import SELFSUP_LEARNERS
+from ..learners import LEARNERS
+from .verdicts import cross_comparisons, collect, verdict_table, comparisons, best_setups, truth_checks, fmt, detections
 from .report import write_report, write_text
 
 # %% auto #0
@@ -148,17 +150,19 @@ def judge_run(out, # the report folder
               opts:Options, design, # the run's options and (first) design
               data:str, # the data source (the planted truth is checked on 'synthetic' only)
              ) -> AttrDict:
-    "The verdicts of a finished run: `table`, `comps`, `best`, `detections` and `truth` (None unless the data are the built-in screen)"
+    "The verdicts of a finished run: `table`, `comps`, `best`, `detections`, `truth` (synthetic data only), `cross`"
     coll = collect(out, rows, opts.seeds)
     per_seed, test = opts.split == 'per_seed', design.split == 'test'
     n_wells = int(design.screen.meta[test][['plate', 'well']].drop_duplicates().shape[0])
     table = verdict_table(coll, design.df_wells, n_wells, per_seed)
     comps = comparisons(coll, design.df_wells, per_seed)
     best = best_setups(table, comps) if len(comps) else pd.DataFrame()
+    today, paper = [l for l, _ in rows if l in SELFSUP_LEARNERS], [l for l, _ in rows if l in LEARNERS]
+    cross = cross_comparisons(coll, today, paper, design.df_wells, per_seed) if today and paper else pd.DataFrame()
     det = detections(coll, design.df_wells, per_seed, units=design.units, control=design.control)
     truth = (truth_checks(out, table, comps, best, design.screen.info['ground_truth'], opts.seeds, per_seed, det)
              if data == 'synthetic' and len(best) else None)
-    return AttrDict(table=table, comps=comps, best=best, detections=det, truth=truth)
+    return AttrDict(table=table, comps=comps, best=best, detections=det, truth=truth, cross=cross)
 
 # %% ../../nbs/06f_compare.run.ipynb #ceb89efa
 def _header(opts, dev):
@@ -263,7 +267,7 @@ def _summary(report, best, truth, results, det=None):
 def compare_cli(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an index file (CSV or parquet)
                 preset:str='cpu', # cpu, full (the paper's 16 setups x 3 seeds x 50 epochs: for a GPU) or tiny
                 out:str='cellrep-report', # report folder (rerun the same command to resume)
-                learners:str=None, # comma-separated learners (default: weakly,autoencoder,regularized,byol; also simclr,vicreg,dino,mae; all: every one the backbone takes)
+                learners:str=None, # comma-separated: weakly,autoencoder,regularized,byol (default), simclr,vicreg,dino,mae, or all
                 backbone:str=None, # paper (default), resnet18 or vit: the network every learner trains
                 settings:str=None, # comma-separated settings (default: the preset's; all four with --preset full)
                 seeds:str=None, # a count (3: seeds 0,1,2) or a list (0,4,7) (default: 5 for cpu, 3 for full)
@@ -290,7 +294,8 @@ def compare_cli(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
                 workers:int=None, # processes running setups side by side (default: 4 on a GPU, 1 on a CPU)
                 torch_compile:store_true=False, # compile the models with torch.compile (pays on a GPU, not on a CPU)
                ):
-    """Train the paper's four learners (weakly, autoencoder, regularized, byol) in the chosen settings (aug_one_crop,
+    """Train the paper's four learners (weakly, autoencoder, regularized, byol), or today's (simclr, vicreg, dino, mae;
+    --learners all: every one the --backbone takes), on the paper's CNN or --backbone resnet18 or vit, in the chosen settings (aug_one_crop,
     aug_multi_crop, no_aug_one_crop, no_aug_multi_crop) with several seeds, evaluate every representation and the
     references (untrained, trivial, pixels, cellprofiler) on held-out wells, and write a report with 95% intervals.
     Presets: cpu (default: 4 learners in no_aug_one_crop, 5 seeds, 300 steps each, about 12 minutes on 2 cores with bfloat16, 20 in float32); full

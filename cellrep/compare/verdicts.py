@@ -16,8 +16,9 @@ from .evaluate import TASKS, SUMMARY, headline, read_scores, read_replicates
 from .train import setup_dir
 
 # %% auto #0
-__all__ = ['NOT_SUMMARISED', 'BOUNDS', 'REFERENCE_ROWS', 'collect', 'verdict_table', 'is_reference', 'comparisons', 'best_setups',
-           'detections', 'undetected', 'fmt', 'fmt_diff', 'negative_control', 'compound_truth', 'truth_checks']
+__all__ = ['NOT_SUMMARISED', 'BOUNDS', 'REFERENCE_ROWS', 'collect', 'verdict_table', 'is_reference', 'comparisons',
+           'cross_comparisons', 'best_setups', 'detections', 'undetected', 'fmt', 'fmt_diff', 'negative_control',
+           'compound_truth', 'truth_checks']
 
 # %% ../../nbs/06d_compare.verdicts.ipynb #d12000c8
 NOT_SUMMARISED = ('p_value', 'corrected_p_value')
@@ -94,6 +95,18 @@ REFERENCE_ROWS = ('untrained', 'trivial', 'pixels', 'cellprofiler')
 
 def is_reference(learner:str) -> bool: return learner in REFERENCE_ROWS
 
+def _headline_rows(collected, task, per_seed_split):
+    "The headline (compound, metric) of `task` and the replicates of every row that has it"
+    rows = {(l, s): c for (l, s, t), c in collected.items() if t == task}
+    if not rows: return None, {}
+    key = headline(task, {m for c in rows.values() for _, m in c['replicates']})
+    return key, {k: _wells_only(c['replicates'][key], per_seed_split) for k, c in rows.items() if key in c['replicates']}
+
+def _judged(part, p_holm, alpha):
+    "The comparison rows `part` with their corrected p-values and verdicts"
+    return [dict(p, p_holm=a, verdict=('better' if p['difference'] > 0 else 'worse') if a < alpha else 'not different')
+            for p, a in zip(part, p_holm)]
+
 def comparisons(collected:dict, # from `collect`
                 df_wells:float=np.inf, # degrees of freedom of the well part
                 per_seed_split:bool=False, # the split was redrawn per seed
@@ -102,10 +115,7 @@ def comparisons(collected:dict, # from `collect`
     "Per task's headline metric: each row against `untrained` and against the top trained setup, Holm-corrected"
     out = []
     for task in TASKS:
-        rows = {(l, s): c for (l, s, t), c in collected.items() if t == task}
-        if not rows: continue
-        key = headline(task, {m for c in rows.values() for _, m in c['replicates']})
-        rows = {k: _wells_only(c['replicates'][key], per_seed_split) for k, c in rows.items() if key in c['replicates']}
+        key, rows = _headline_rows(collected, task, per_seed_split)
         if not rows: continue
         cpd, metric = key
         trained = {k: r for k, r in rows.items() if not is_reference(k[0])}
@@ -131,10 +141,28 @@ def comparisons(collected:dict, # from `collect`
                 pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i+1:]]
                 allp = holm([difference(rows[a], rows[b], df_wells)['p_value'] for a, b in pairs])
                 adj = [allp[next(i for i, pr in enumerate(pairs) if set(pr) == {k, base})] for k in others]
-            for p, a in zip(part, adj):
-                p['p_holm'] = a
-                p['verdict'] = ('better' if p['difference'] > 0 else 'worse') if a < alpha else 'not different'
-            out += part
+            out += _judged(part, adj, alpha)
+    return pd.DataFrame(out)
+
+# %% ../../nbs/06d_compare.verdicts.ipynb #7ea5d7b1
+def cross_comparisons(collected:dict, # from `collect`
+                      challengers, # learners to test (e.g. today's)
+                      incumbents, # learners to test them against (e.g. the paper's)
+                      df_wells:float=np.inf, # degrees of freedom of the well part
+                      per_seed_split:bool=False, # the split was redrawn per seed
+                      alpha:float=0.05, # the level of "significantly"
+                     ) -> pd.DataFrame:
+    "Per task's headline metric: every challenger row against every incumbent row, Holm-corrected over a task's pairs"
+    out = []
+    for task in TASKS:
+        key, rows = _headline_rows(collected, task, per_seed_split)
+        pairs = [(a, b) for a in rows if a[0] in challengers for b in rows if b[0] in incumbents]
+        part = []
+        for a, b in pairs:
+            dd = difference(rows[a], rows[b], df_wells)
+            part.append(dict(task=task, compound=key[0], metric=key[1], learner=a[0], setting=a[1], versus=f"{b[0]} / {b[1]}",
+                             difference=dd['estimate'], lo=dd['lo'], hi=dd['hi'], p_value=dd['p_value']))
+        out += _judged(part, holm([p['p_value'] for p in part]), alpha)
     return pd.DataFrame(out)
 
 # %% ../../nbs/06d_compare.verdicts.ipynb #f08d13de
