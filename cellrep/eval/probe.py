@@ -142,7 +142,8 @@ def _fit_predict(X, y, groups, fit, held, lambdas, n_folds, max_per_group, defau
     m = _logistic(Z, y[fit], lam)
     cv = sel.table.cv_roc_auc.max() if sel is not None else np.nan
     z = np.concatenate([m.decision_function((_take(X, held[i:i+chunk]) - mean)/sd) for i in range(0, len(held), chunk)])
-    return 1/(1 + np.exp(-z)), lam, cv, m.converged_, capped
+    with np.errstate(over='ignore'): p = 1/(1 + np.exp(-z))  # exp overflows to inf for z < -709: p = 0, as it should
+    return p, lam, cv, m.converged_, capped
 
 # %% ../../nbs/05a_eval.probe.ipynb #fd0ad41b
 def logistic_probe(X, # features, N x D
