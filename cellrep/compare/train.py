@@ -154,15 +154,13 @@ def run_setup(learner:str, # one of `cellrep.learners.LEARNERS`
     return rec
 
 # %% ../../nbs/06b_compare.train.ipynb #7ad404d4
-def _reference_features(name, screen, split, seed, device, backbone='paper'):
-    "Features of reference `name` for every crop, and the seconds they took"
+def _reference_features(name, screen, split):
+    "Features of reference `name` (not 'untrained': `run_reference` encodes it to disk) for every crop, and their seconds"
     t0 = time.perf_counter()
-    if name == 'untrained': reps = encode(untrained_backbone(screen.crops.shape[1], seed, backbone, screen.crops.shape[-1]), screen, device=device)
-    else:
-        import cellrep.features as F
-        fn = {'trivial': 'trivial_features', 'pixels': 'pixel_features', 'cellprofiler': 'cellprofiler_features'}[name]
-        if not hasattr(F, fn): raise InputError(f"reference {name!r}: cellrep.features.{fn} is not available in this version")
-        reps = getattr(F, fn)(screen, fit=split) if name == 'pixels' else getattr(F, fn)(screen)
+    import cellrep.features as F
+    fn = {'trivial': 'trivial_features', 'pixels': 'pixel_features', 'cellprofiler': 'cellprofiler_features'}[name]
+    if not hasattr(F, fn): raise InputError(f"reference {name!r}: cellrep.features.{fn} is not available in this version")
+    reps = getattr(F, fn)(screen, fit=split) if name == 'pixels' else getattr(F, fn)(screen)
     X = reps.X
     if name in ('trivial', 'cellprofiler'):  # measurements in their own units (pixels, counts, intensities): z-scored on the training crops
         tr = np.asarray(split) == 'train'
@@ -193,7 +191,7 @@ def run_reference(name:str, # one of `REFERENCES`
         else:
             if seconds is not None and reps_ok(shared): reps = Representations.load(shared)  # else missing or damaged: made again
             else:
-                reps, seconds = _reference_features(name, design.screen, design.split, seed, device, backbone)
+                reps, seconds = _reference_features(name, design.screen, design.split)
                 reps.save(shared); save_json(dict(seconds=seconds), folder.parent/'features.json')
             _save_reps(Representations(reps.X, design.screen.meta.copy()), design.split, folder)
         rec = dict(learner=name, setting='reference', seed=seed, status='done', seconds=seconds, n_features=reps.X.shape[1],

@@ -6,7 +6,7 @@ Docs: https://cellrep.github.io/cellrep/data.shards.html.md"""
 
 # %% ../../nbs/01c_data.shards.ipynb #898da995
 from __future__ import annotations
-import os, pickle, shutil, sys
+import inspect, os, pickle, shutil, sys
 from pathlib import Path
 from fastcore.meta import delegates
 from fastcore.script import call_parse, store_true
@@ -53,8 +53,8 @@ def cut_shard(index, # DataFrame from `read_index`, or an index file (every shar
 
 def _crop_args(kw):
     "The crop parameters of `screen_from_index` from `kw`, with its defaults"
-    d = dict(channels=None, crops='objects', size=64, grid=4, scaling='image', pct=(0.1, 99.9), dtype=None,
-             skip_bad=False, rgb=False)
+    d = {k: p.default for k, p in inspect.signature(screen_from_index).parameters.items()  # one place of the defaults
+         if k not in ('index', 'cache', 'workers')}
     unknown = set(kw) - set(d)
     if unknown: raise InputError(f"{sorted(unknown)}: not crop parameters; expected some of {list(d)}")
     return {**d, **kw}
