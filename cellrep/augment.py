@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
-from fastcore.basics import store_attr, AttrDict
+from fastcore.basics import store_attr, AttrDict, patch
 from fastai.callback.core import Callback, CancelBatchException
 from .core import InputError
 
@@ -18,15 +18,29 @@ from .core import InputError
 __all__ = ['MULTI_CROP_SCALES', 'SETTINGS', 'sample_boxes', 'crop_grid', 'resized_crop', 'gaussian_blur', 'BatchAugment',
            'multi_crop', 'Setting', 'get_setting', 'CropAugment']
 
-# %% ../nbs/02_augment.ipynb #3225ac73
+# %% ../nbs/02_augment.ipynb #4d9b0ff2
 def _rand(shape, generator=None, device=None):
     "Uniform [0, 1) draws on `device`, taken from `generator` (on its own device) when one is given"
     if generator is None: return torch.rand(shape, device=device)
     return torch.rand(shape, generator=generator, device=generator.device).to(device)
 
-def _uniform(shape, lo, hi, generator=None, device=None): "Uniform random numbers in [lo, hi) of `shape`"; return lo + (hi-lo)*_rand(shape, generator, device)
+# %% ../nbs/02_augment.ipynb #40a11a98
+def _uniform(shape, lo, hi, generator=None, device=None):
+    "Uniform random numbers in [lo, hi) of `shape`"
+    return lo + (hi-lo)*_rand(shape, generator, device)
 
-# %% ../nbs/02_augment.ipynb #dd466f03
+# %% ../nbs/02_augment.ipynb #c3958381
+def _box_sizes(n:int, scale, ratio, aspect:float, tries:int, generator=None, device=None) -> tuple:
+    "Half-widths and half-heights of `n` boxes, as fractions of the image"
+    area = _uniform((n, tries), *scale, generator, device)
+    r = torch.exp(_uniform((n, tries), math.log(ratio[0]), math.log(ratio[1]), generator, device))
+    w, h = (area*r/aspect).sqrt(), (area*aspect/r).sqrt()
+    fits = (w <= 1) & (h <= 1)
+    first = fits.float().argmax(1, keepdim=True)  # first fitting try (0 when none fits: replaced below)
+    w, h, ok = w.gather(1, first)[:,0], h.gather(1, first)[:,0], fits.any(1)
+    return torch.where(ok, w, torch.ones_like(w)), torch.where(ok, h, torch.ones_like(h))
+
+# %% ../nbs/02_augment.ipynb #1a43c3ad
 def sample_boxes(n:int, # number of boxes, one per image
                  scale=(0.08, 1.), # range of the crop's area as a fraction of the image's
                  ratio=(3/4, 4/3), # range of the crop's aspect ratio (width / height in pixels), drawn log-uniformly
@@ -35,20 +49,14 @@ def sample_boxes(n:int, # number of boxes, one per image
                  device=None, # device of the result
                  tries:int=10, # draws per image before falling back to the whole image
                 ) -> torch.Tensor:
-    "`n` x 4 random crop boxes `(w, h, cx, cy)`: half-sizes as fractions of the image and centres, in [-1, 1] coordinates"
+    "`n` x 4 random crop boxes `(w, h, cx, cy)`: half-sizes as fractions of the image and centres, in [-1, 1]"
     if not (0 < scale[0] <= scale[1] <= 1): raise InputError(f"scale {scale}: expected 0 < low <= high <= 1")
     if not (0 < ratio[0] <= ratio[1]): raise InputError(f"ratio {ratio}: expected 0 < low <= high")
-    area = _uniform((n, tries), *scale, generator, device)
-    r = torch.exp(_uniform((n, tries), math.log(ratio[0]), math.log(ratio[1]), generator, device))
-    w, h = (area*r/aspect).sqrt(), (area*aspect/r).sqrt()
-    fits = (w <= 1) & (h <= 1)
-    first = fits.float().argmax(1, keepdim=True)  # first fitting try (0 when none fits: replaced below)
-    w, h, ok = w.gather(1, first)[:,0], h.gather(1, first)[:,0], fits.any(1)
-    w, h = torch.where(ok, w, torch.ones_like(w)), torch.where(ok, h, torch.ones_like(h))
+    w, h = _box_sizes(n, scale, ratio, aspect, tries, generator, device)
     cx, cy = (2*_rand(n, generator, device)-1)*(1-w), (2*_rand(n, generator, device)-1)*(1-h)
     return torch.stack([w, h, cx, cy], 1)
 
-# %% ../nbs/02_augment.ipynb #124f2eb7
+# %% ../nbs/02_augment.ipynb #de8055c6
 def crop_grid(x:torch.Tensor, # N x C x H x W batch
               boxes:torch.Tensor, # N x 4 boxes from `sample_boxes`
               flip:torch.Tensor=None, # N booleans: read these boxes right to left
@@ -57,7 +65,8 @@ def crop_grid(x:torch.Tensor, # N x C x H x W batch
     n, _, h, w = x.shape
     bw, bh, cx, cy = boxes.to(x.device, x.dtype).unbind(1)
     if flip is not None: bw = torch.where(flip.to(x.device), -bw, bw)
-    px = (2*torch.arange(w, device=x.device, dtype=x.dtype)+1)/w - 1  # pixel centres, as affine_grid with align_corners=False
+    # pixel centres, as affine_grid with align_corners=False
+    px = (2*torch.arange(w, device=x.device, dtype=x.dtype)+1)/w - 1
     py = (2*torch.arange(h, device=x.device, dtype=x.dtype)+1)/h - 1
     gx = (bw[:,None]*px + cx[:,None])[:,None,:].expand(n, h, w)
     gy = (bh[:,None]*py + cy[:,None])[:,:,None].expand(n, h, w)
@@ -72,19 +81,20 @@ def resized_crop(x:torch.Tensor, # N x C x H x W batch
     "Every image's crop `boxes[i]`, flipped where `flip[i]`, resized to the input's size"
     return F.grid_sample(x, crop_grid(x, boxes, flip), mode=mode, padding_mode='border', align_corners=False)
 
-# %% ../nbs/02_augment.ipynb #9e93865c
+# %% ../nbs/02_augment.ipynb #f48c4a86
 def gaussian_blur(x:torch.Tensor, # N x C x H x W batch
                   sigma:torch.Tensor, # N standard deviations (pixels), one per image
                  ) -> torch.Tensor:
     "Every image blurred by its own 3x3 Gaussian kernel of standard deviation `sigma[i]`"
     n, c, hgt, wid = x.shape
-    k1 = torch.exp(-torch.tensor([-1., 0., 1.], device=x.device, dtype=torch.float64)**2 / (2*sigma.to(x.device, torch.float64)[:,None]**2))
+    d2 = torch.tensor([-1., 0., 1.], device=x.device, dtype=torch.float64)**2
+    k1 = torch.exp(-d2 / (2*sigma.to(x.device, torch.float64)[:,None]**2))
     k1 = k1/k1.sum(1, keepdim=True)
     k2 = (k1[:,:,None]*k1[:,None,:]).to(x.dtype).repeat_interleave(c, 0)[:,None]  # one kernel per image and channel
     xp = F.pad(x.reshape(1, n*c, hgt, wid), (1,1,1,1), mode='reflect')
     return F.conv2d(xp, k2, groups=n*c).reshape(n, c, hgt, wid)
 
-# %% ../nbs/02_augment.ipynb #0f13f965
+# %% ../nbs/02_augment.ipynb #360736e2
 class BatchAugment:
     "Per-image random resized crop, horizontal flip and Gaussian blur of a whole N x C x H x W batch"
     def __init__(self,
@@ -96,36 +106,45 @@ class BatchAugment:
                 ):
         store_attr()
 
-    def sample(self, n:int, # number of images
-               aspect:float=1., # the images' width / height
-               scale=None, # crop area range for this draw (default: `self.scale`)
-               generator:torch.Generator=None, # source of randomness
-               device=None, # device of the parameters
-              ) -> AttrDict:
-        "Random parameters for `n` images: `boxes` (n x 4), `flip`, `blur` (n booleans), `sigma` (n floats)"
-        boxes = sample_boxes(n, scale or self.scale, self.ratio, aspect, generator=generator, device=device)
-        flip, blur = _rand(n, generator, device) < self.flip_p, _rand(n, generator, device) < self.blur_p
-        return AttrDict(boxes=boxes, flip=flip, blur=blur, sigma=_uniform(n, *self.blur_sigma, generator, device))
+    def __repr__(self):
+        return (f"BatchAugment(scale={self.scale}, ratio={self.ratio}, flip_p={self.flip_p}, blur_p={self.blur_p}, "
+                f"blur_sigma={self.blur_sigma})")
 
-    def apply(self, x:torch.Tensor, params:AttrDict) -> torch.Tensor:
-        "`x` cropped, flipped and blurred as `params` says"
-        out = resized_crop(x, params.boxes, params.flip)
-        blurred = gaussian_blur(out, params.sigma.to(x.device)).to(out.dtype)  # every image, so that the GPU need not report which (under autocast the blur's conv returns bfloat16)
-        out = torch.where(params.blur.to(x.device)[:, None, None, None], blurred, out)
-        return out.clamp_(*torch.aminmax(x))  # interpolation and blur only average: remove their rounding overshoot
+# %% ../nbs/02_augment.ipynb #049082b4
+@patch
+def sample(self:BatchAugment, n:int, # number of images
+           aspect:float=1., # the images' width / height
+           scale=None, # crop area range for this draw (default: `self.scale`)
+           generator:torch.Generator=None, # source of randomness
+           device=None, # device of the parameters
+          ) -> AttrDict:
+    "Random parameters for `n` images: `boxes` (n x 4), `flip`, `blur` (n booleans), `sigma` (n floats)"
+    boxes = sample_boxes(n, scale or self.scale, self.ratio, aspect, generator=generator, device=device)
+    flip, blur = _rand(n, generator, device) < self.flip_p, _rand(n, generator, device) < self.blur_p
+    return AttrDict(boxes=boxes, flip=flip, blur=blur, sigma=_uniform(n, *self.blur_sigma, generator, device))
 
-    def __call__(self, x:torch.Tensor, # N x C x H x W batch, float in [0, 1]
-                 scale=None, # crop area range for this call (default: `self.scale`)
-                 generator:torch.Generator=None, # source of randomness
-                ) -> torch.Tensor:
-        "`x` with a fresh random crop, flip and blur for every image"
-        return self.apply(x, self.sample(len(x), x.shape[-1]/x.shape[-2], scale, generator, x.device))
+# %% ../nbs/02_augment.ipynb #bb301e4f
+@patch
+def apply(self:BatchAugment, x:torch.Tensor, params:AttrDict) -> torch.Tensor:
+    "`x` cropped, flipped and blurred as `params` says"
+    out = resized_crop(x, params.boxes, params.flip)
+    blurred = gaussian_blur(out, params.sigma.to(x.device)).to(out.dtype)
+    out = torch.where(params.blur.to(x.device)[:, None, None, None], blurred, out)
+    return out.clamp_(*torch.aminmax(x))
 
-    def __repr__(self): return f"BatchAugment(scale={self.scale}, ratio={self.ratio}, flip_p={self.flip_p}, blur_p={self.blur_p}, blur_sigma={self.blur_sigma})"
+# %% ../nbs/02_augment.ipynb #976183d0
+@patch
+def __call__(self:BatchAugment, x:torch.Tensor, # N x C x H x W batch, float in [0, 1]
+             scale=None, # crop area range for this call (default: `self.scale`)
+             generator:torch.Generator=None, # source of randomness
+            ) -> torch.Tensor:
+    "`x` with a fresh random crop, flip and blur for every image"
+    return self.apply(x, self.sample(len(x), x.shape[-1]/x.shape[-2], scale, generator, x.device))
 
-# %% ../nbs/02_augment.ipynb #37793200
+# %% ../nbs/02_augment.ipynb #020d2fe4
 MULTI_CROP_SCALES = ((0.5, 0.75), (0.5, 0.75), (0.25, 0.5), (0.25, 0.5))
 
+# %% ../nbs/02_augment.ipynb #0e085cec
 def multi_crop(x:torch.Tensor, # N x C x H x W batch, float in [0, 1]
                augment:BatchAugment=None, # augmentation of every crop, None for plain crops
                scales=MULTI_CROP_SCALES, # area range of each crop after the full one
@@ -133,7 +152,7 @@ def multi_crop(x:torch.Tensor, # N x C x H x W batch, float in [0, 1]
                generator:torch.Generator=None, # source of randomness
                return_params:bool=False, # also return the drawn parameters of every crop group (None for plain `x`)
               ):
-    "The full image and one random resized crop per `scales` range of every image, each group a tensor shaped like `x`"
+    "The full image and one random resized crop per `scales` range of every image, each group a tensor like `x`"
     crop = augment or BatchAugment(ratio=ratio, flip_p=0., blur_p=0.)
     n, aspect = len(x), x.shape[-1]/x.shape[-2]
     params = [crop.sample(n, aspect, generator=generator, device=x.device) if augment is not None else None]
@@ -141,7 +160,7 @@ def multi_crop(x:torch.Tensor, # N x C x H x W batch, float in [0, 1]
     crops = [x if p is None else crop.apply(x, p) for p in params]
     return (crops, params) if return_params else crops
 
-# %% ../nbs/02_augment.ipynb #ea823ffe
+# %% ../nbs/02_augment.ipynb #07baf316
 @dataclass(frozen=True)
 class Setting:
     "One of the paper's augmentation x cropping settings"
@@ -149,9 +168,11 @@ class Setting:
     augment:bool # apply `BatchAugment` to the training crops
     multi_crop:bool # train on the 5 crops of `multi_crop` instead of the single image
 
+# %% ../nbs/02_augment.ipynb #ab5342d6
 SETTINGS = {s.name: s for s in (Setting('aug_one_crop', True, False), Setting('aug_multi_crop', True, True),
                                 Setting('no_aug_one_crop', False, False), Setting('no_aug_multi_crop', False, True))}
 
+# %% ../nbs/02_augment.ipynb #9a1eaa1c
 def get_setting(setting:str|Setting, # a setting's name or a `Setting`
                ) -> Setting:
     "The `Setting` named `setting`"
@@ -159,7 +180,7 @@ def get_setting(setting:str|Setting, # a setting's name or a `Setting`
     if setting not in SETTINGS: raise InputError(f"setting {setting!r}: expected one of {list(SETTINGS)}")
     return SETTINGS[setting]
 
-# %% ../nbs/02_augment.ipynb #85e3c716
+# %% ../nbs/02_augment.ipynb #a8265937
 class CropAugment(Callback):
     "Applies a `Setting`'s augmentation and multi-crop to the training batches"
     order = -5
@@ -181,32 +202,40 @@ class CropAugment(Callback):
         if self.setting.multi_crop: return multi_crop(x, aug, generator=self.generator)
         return [x if aug is None else aug(x, generator=self.generator)]
 
-    def before_batch(self):
-        if not self.training or not (self.setting.augment or self.setting.multi_crop):
-            if self.target_is_input: self.learn.yb = self.learn.xb
-            return
-        if len(self.learn.xb) != 1: raise InputError(f"CropAugment: expected batches with one input, got {len(self.learn.xb)}")
-        groups, yb = self._groups(self.learn.xb[0]), self.learn.yb
-        if self.per_crop_steps: self.pending = [((g,), yb) for g in groups[1:]]
-        elif len(groups) > 1: groups, yb = [torch.cat(groups)], tuple(torch.cat([y]*len(groups)) for y in yb)
-        self.learn.xb = (groups[0],)
-        self.learn.yb = self.learn.xb if self.target_is_input else yb
+# %% ../nbs/02_augment.ipynb #372fca93
+@patch
+def before_batch(self:CropAugment):
+    if not self.training or not (self.setting.augment or self.setting.multi_crop):
+        if self.target_is_input: self.learn.yb = self.learn.xb
+        return
+    if len(self.learn.xb) != 1:
+        raise InputError(f"CropAugment: expected batches with one input, got {len(self.learn.xb)}")
+    groups, yb = self._groups(self.learn.xb[0]), self.learn.yb
+    if self.per_crop_steps: self.pending = [((g,), yb) for g in groups[1:]]
+    elif len(groups) > 1: groups, yb = [torch.cat(groups)], tuple(torch.cat([y]*len(groups)) for y in yb)
+    self.learn.xb = (groups[0],)
+    self.learn.yb = self.learn.xb if self.target_is_input else yb
 
-    def _later(self, event):
-        "Send `event` to the callbacks that run after this one"
-        cbs = list(self.learn.cbs.sorted('order'))
-        for cb in cbs[cbs.index(self)+1:]: cb(event)
+# %% ../nbs/02_augment.ipynb #5b869ef5
+@patch
+def _later(self:CropAugment, event):
+    "Send `event` to the callbacks that run after this one"
+    cbs = list(self.learn.cbs.sorted('order'))
+    for cb in cbs[cbs.index(self)+1:]: cb(event)
 
-    def after_cancel_batch(self): self.pending = []  # a cancelled batch drops its other crop groups too
+@patch
+def after_cancel_batch(self:CropAugment): self.pending = []  # a cancelled batch drops its other crop groups too
 
-    def after_batch(self):
-        if not (self.training and self.pending): return
-        pending, self.pending = self.pending, []
-        for xb, yb in pending:
-            self._later('after_batch')
-            self.learn.xb = xb
-            self.learn.yb = xb if self.target_is_input else yb
-            try:
-                self._later('before_batch')
-                self.learn._do_one_batch()
-            except CancelBatchException: self._later('after_cancel_batch')
+# %% ../nbs/02_augment.ipynb #be1ed949
+@patch
+def after_batch(self:CropAugment):
+    if not (self.training and self.pending): return
+    pending, self.pending = self.pending, []
+    for xb, yb in pending:
+        self._later('after_batch')
+        self.learn.xb = xb
+        self.learn.yb = xb if self.target_is_input else yb
+        try:
+            self._later('before_batch')
+            self.learn._do_one_batch()
+        except CancelBatchException: self._later('after_cancel_batch')

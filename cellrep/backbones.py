@@ -67,6 +67,7 @@ def macs(model:nn.Module, # a backbone
     with torch.no_grad(), FlopCounterMode(display=False) as fc: model.eval()(torch.zeros(1, n_in, size, size))
     return fc.get_total_flops()//2
 
+# %% ../nbs/03a_backbones.ipynb #474f3529
 def backbone_table(n_in:int=1, # crop channels
                    size:int=64, # crop side
                    names=tuple(BACKBONES), # backbones to describe

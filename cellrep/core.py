@@ -22,9 +22,9 @@ __all__ = ['CHUNK_ROWS', 'InputError', 'data_locations', 'data_root', 'data_path
 class InputError(ValueError):
     "Bad input from the user: the message names the file, column or value and what was expected"
 
-# %% ../nbs/00_core.ipynb #cf266759
+# %% ../nbs/00_core.ipynb #ac5df0ff
 def data_locations() -> list:
-    "Where cellrep looks for datasets, in order: `$CELLREP_DATA` when set, else every `shared/data` above the working directory and above the installed package"
+    "Where cellrep looks for datasets, in order: `$CELLREP_DATA`, else each `shared/data` above the cwd and the package"
     env = os.environ.get('CELLREP_DATA')
     if env: return [Path(env).expanduser().resolve()]
     import cellrep
@@ -33,11 +33,21 @@ def data_locations() -> list:
         found += [folder/'shared'/'data' for folder in (start, *start.parents)]
     return list(dict.fromkeys(found))
 
+# %% ../nbs/00_core.ipynb #4eff0bfb
 def data_root() -> Path|None:
-    "Folder holding the datasets: `$CELLREP_DATA`, else the nearest `shared/data` above the working directory or the package; None if none exists"
+    "Folder holding the datasets: the first of `data_locations()` that exists, or None"
     return next((p for p in data_locations() if p.is_dir()), None)
 
-# %% ../nbs/00_core.ipynb #0bb114b8
+# %% ../nbs/00_core.ipynb #c68493d4
+def _where_looked(name:str, root:Path|None) -> str:
+    "Where `data_path` looked for dataset `name` under `root`, in words"
+    env = os.environ.get('CELLREP_DATA')
+    if root is not None:
+        return f"looked in {root/name} ({'$CELLREP_DATA' if env else 'the nearest shared/data folder'})"
+    if env: return f"$CELLREP_DATA={env} is not a folder"
+    return f"$CELLREP_DATA is unset and no shared/data folder lies above {Path.cwd()} or the installed package"
+
+# %% ../nbs/00_core.ipynb #1d5dcb82
 def data_path(name:str, # dataset folder under the data root, e.g. 'lincs-a549'
               required:bool=False, # raise an `InputError` saying where cellrep looked, instead of returning None
              ) -> Path|None:
@@ -45,11 +55,8 @@ def data_path(name:str, # dataset folder under the data root, e.g. 'lincs-a549'
     root = data_root()
     if root is not None and (root/name).exists(): return root/name
     if not required: return None
-    env = os.environ.get('CELLREP_DATA')
-    if root is not None: where = f"looked in {root/name} ({'$CELLREP_DATA' if env else 'the nearest shared/data folder'})"
-    elif env: where = f"$CELLREP_DATA={env} is not a folder"
-    else: where = f"$CELLREP_DATA is unset and no shared/data folder lies above {Path.cwd()} or the installed package"
-    raise InputError(f"dataset {name!r} not found: {where}; set CELLREP_DATA to the folder that holds {name}/")
+    raise InputError(f"dataset {name!r} not found: {_where_looked(name, root)}; "
+                     f"set CELLREP_DATA to the folder that holds {name}/")
 
 # %% ../nbs/00_core.ipynb #cbd5f347
 @contextmanager
@@ -67,23 +74,26 @@ def atomic_path(path, # the file (or folder) to write
         if tmp.is_dir(): shutil.rmtree(tmp)
         elif tmp.exists(): tmp.unlink()
 
-# %% ../nbs/00_core.ipynb #ffb64782
+# %% ../nbs/00_core.ipynb #039e7e1d
 def save_json(obj, path):
     "Write `obj` as indented JSON to `path` atomically"
     with atomic_path(path) as tmp: Path(tmp).write_text(json.dumps(obj, indent=2, default=str))
     return Path(path)
 
+# %% ../nbs/00_core.ipynb #e9846e42
 def load_json(path):
     "Read the JSON object at `path`; a damaged file (truncated, not JSON, not UTF-8) is an `InputError` naming it"
     try: return json.loads(Path(path).read_text())
-    except (UnicodeDecodeError, json.JSONDecodeError) as e: raise InputError(f"{path}: damaged, not readable as JSON ({e})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(f"{path}: damaged, not readable as JSON ({e})") from None
 
+# %% ../nbs/00_core.ipynb #1f890f79
 def load_json_or(path, default=None):
     "The JSON object at `path`, or `default` when the file is missing or damaged (what it held is then recomputed)"
     try: return load_json(path) if Path(path).is_file() else default
     except InputError: return default
 
-# %% ../nbs/00_core.ipynb #2968f385
+# %% ../nbs/00_core.ipynb #13824a7a
 _OS_PROBLEMS = {errno.ENOSPC: 'no space left on the device: free some and rerun the same command to resume',
                 errno.EDQUOT: 'disk quota exceeded: free some space and rerun the same command to resume',
                 errno.EROFS: 'read-only file system: pass a folder on a writable disk',
@@ -93,6 +103,7 @@ _OS_PROBLEMS = {errno.ENOSPC: 'no space left on the device: free some and rerun 
                 errno.EEXIST: 'a file stands where a folder belongs: move it away or pass another folder',
                 errno.EISDIR: 'a folder stands where a file belongs: move it away'}
 
+# %% ../nbs/00_core.ipynb #ee94a58f
 def os_problem(e:OSError, # the error
                path=None, # the path to name when the error names none
               ) -> str:
@@ -101,9 +112,10 @@ def os_problem(e:OSError, # the error
     what = _OS_PROBLEMS.get(getattr(e, 'errno', None)) or getattr(e, 'strerror', None) or str(e)
     return f"{where}: {what}" if where else what
 
-# %% ../nbs/00_core.ipynb #b0f7deba
+# %% ../nbs/00_core.ipynb #bd89caa4
 CHUNK_ROWS = 16384  # rows of features read or written at a time: 128 MiB of 2048 float32 columns
 
+# %% ../nbs/00_core.ipynb #5144c869
 def release(X):
     "Drop the pages of memory map `X` from this process's resident memory: the page cache keeps them (written ones too)"
     mm = getattr(X, '_mmap', None)
@@ -111,81 +123,106 @@ def release(X):
         try: mm.madvise(mmap.MADV_DONTNEED)  # a file's pages, not the process's: read again from the cache when used
         except (OSError, ValueError): pass
 
+# %% ../nbs/00_core.ipynb #61470fbb
 def features_path(path) -> Path:
     "The features file of representations saved at `path` (`representations.parquet` -> `representations.npy`)"
     return Path(path).with_suffix('.npy')
 
+# %% ../nbs/00_core.ipynb #8b75cf42
 def _positions(idx) -> np.ndarray:
     "Row positions from a boolean mask, an index array or a Series of either"
     idx = idx.to_numpy() if isinstance(idx, pd.Series) else np.asarray(idx)
     return np.flatnonzero(idx) if idx.dtype == bool else idx
 
+# %% ../nbs/00_core.ipynb #b627ee95
 class Representations:
     "A feature matrix (`N x D` float32, in memory or memory-mapped from disk) with one metadata row per crop"
     def __init__(self, X, meta:pd.DataFrame):
         if not (isinstance(X, np.ndarray) and X.dtype == np.float32 and X.flags.c_contiguous):  # a memory map stays one
             X = np.ascontiguousarray(np.asarray(X, dtype=np.float32))
         if X.ndim != 2: raise InputError(f"Representations: expected an N x D matrix, got shape {X.shape}")
-        if len(X) != len(meta): raise InputError(f"Representations: {len(X)} rows of features but {len(meta)} metadata rows")
+        if len(X) != len(meta):
+            raise InputError(f"Representations: {len(X)} rows of features but {len(meta)} metadata rows")
         self.X,self.meta = X,meta.reset_index(drop=True)
 
     def __len__(self): return len(self.X)
     def __repr__(self): return f"Representations: {self.X.shape[0]:,} x {self.X.shape[1]:,}"
 
-    def __getitem__(self, idx):
-        "Rows selected by a boolean mask or index array (read into memory)"
-        idx = _positions(idx)
-        return Representations(self.X[idx], self.meta.iloc[idx])
+# %% ../nbs/00_core.ipynb #6d963e38
+@patch
+def __getitem__(self:Representations, idx):
+    "Rows selected by a boolean mask or index array (read into memory)"
+    idx = _positions(idx)
+    return Representations(self.X[idx], self.meta.iloc[idx])
 
-    def chunks(self, rows:int=CHUNK_ROWS):
-        "(start, features of rows start...start+rows) over the whole matrix, one chunk in memory at a time"
-        for i in range(0, len(self), rows):
-            yield i, np.array(self.X[i:i+rows])
-            release(self.X)
+@patch
+def chunks(self:Representations, rows:int=CHUNK_ROWS):
+    "(start, features of rows start...start+rows) over the whole matrix, one chunk in memory at a time"
+    for i in range(0, len(self), rows):
+        yield i, np.array(self.X[i:i+rows])
+        release(self.X)
 
-# %% ../nbs/00_core.ipynb #3e2926e9
+# %% ../nbs/00_core.ipynb #d83a702a
 class RepsWriter:
-    "Write representations chunk by chunk: features to a memory-mapped `.npy`, then the metadata parquet that marks them whole"
+    "Write representations chunk by chunk: features to a memory-mapped `.npy`, then the parquet that marks them whole"
     def __init__(self, path, # the parquet file (the features go beside it, see `features_path`)
                  meta:pd.DataFrame, # one row per crop, in the order the chunks will come
                 ):
-        self.path, self.meta, self.n, self.f, self.h = Path(path), meta.reset_index(drop=True), len(meta), None, hashlib.sha256()
+        self.path, self.meta, self.n = Path(path), meta.reset_index(drop=True), len(meta)
+        self.f, self.h = None, hashlib.sha256()
         self.tmp = features_path(self.path).with_name(f'.{features_path(self.path).name}.{os.getpid()}.tmp')
-
-    def add(self, X):
-        "Append the features of the next rows"
-        X = np.ascontiguousarray(np.asarray(X, dtype=np.float32))
-        if self.f is None:  # the header, then rows appended by plain writes: the page cache holds them, not this process
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            head = np.lib.format.open_memmap(self.tmp, 'w+', np.float32, (self.n, X.shape[1]))
-            self.shape, offset, self.i = head.shape, head.offset, 0
-            del head
-            self.f = open(self.tmp, 'r+b'); self.f.seek(offset)
-        if self.i + len(X) > self.n: raise InputError(f"{self.path}: more feature rows than the {self.n} metadata rows")
-        if X.shape[1:] != self.shape[1:]: raise InputError(f"{self.path}: rows of {X.shape[1]} features after {self.shape[1]}")
-        self.f.write(X.tobytes())
-        self.h.update(X.tobytes())
-        self.i += len(X)
-
-    def close(self) -> Path:
-        "Move the features into place, then write the metadata (with their shape and digest): whole or absent"
-        if self.f is None or self.i != self.n:
-            raise InputError(f"{self.path}: {0 if self.f is None else self.i} feature rows written for {self.n} metadata rows")
-        shape = self.shape
-        self.f.close(); self.f = None
-        self.path.unlink(missing_ok=True)  # the old table never vouches for the new features
-        os.replace(self.tmp, features_path(self.path))
-        import pyarrow as pa, pyarrow.parquet as pq
-        table = pa.Table.from_pandas(self.meta, preserve_index=False)
-        info = json.dumps(dict(features=features_path(self.path).name, shape=list(shape), sha256=self.h.hexdigest()))
-        with atomic_path(self.path) as tmp: pq.write_table(table.replace_schema_metadata({**(table.schema.metadata or {}), b'cellrep': info.encode()}), tmp)
-        return self.path
 
     def __enter__(self): return self
     def __exit__(self, *exc):
         if self.f is not None: self.f.close()
         self.f = None
         if exc[0] is not None and self.tmp.exists(): self.tmp.unlink()  # an interrupted write leaves nothing behind
+
+# %% ../nbs/00_core.ipynb #26365d13
+@patch
+def _open(self:RepsWriter, n_cols:int):
+    "Write the header of the features file for `n_cols` columns and open it after the header"
+    self.path.parent.mkdir(parents=True, exist_ok=True)
+    head = np.lib.format.open_memmap(self.tmp, 'w+', np.float32, (self.n, n_cols))
+    self.shape, offset, self.i = head.shape, head.offset, 0
+    del head
+    self.f = open(self.tmp, 'r+b'); self.f.seek(offset)
+
+# %% ../nbs/00_core.ipynb #36602e89
+@patch
+def add(self:RepsWriter, X):
+    "Append the features of the next rows"
+    X = np.ascontiguousarray(np.asarray(X, dtype=np.float32))
+    if self.f is None: self._open(X.shape[1])
+    if self.i + len(X) > self.n: raise InputError(f"{self.path}: more feature rows than the {self.n} metadata rows")
+    if X.shape[1:] != self.shape[1:]:
+        raise InputError(f"{self.path}: rows of {X.shape[1]} features after {self.shape[1]}")
+    self.f.write(X.tobytes())
+    self.h.update(X.tobytes())
+    self.i += len(X)
+
+# %% ../nbs/00_core.ipynb #db930c2a
+def _write_table(path:Path, meta:pd.DataFrame, info:dict) -> Path:
+    "Write `meta` to parquet `path` atomically, with `info` (JSON) under `cellrep` in the schema's metadata"
+    import pyarrow as pa, pyarrow.parquet as pq
+    table = pa.Table.from_pandas(meta, preserve_index=False)
+    schema = {**(table.schema.metadata or {}), b'cellrep': json.dumps(info).encode()}
+    with atomic_path(path) as tmp: pq.write_table(table.replace_schema_metadata(schema), tmp)
+    return path
+
+# %% ../nbs/00_core.ipynb #3d059e97
+@patch
+def close(self:RepsWriter) -> Path:
+    "Move the features into place, then write the metadata (with their shape and digest): whole or absent"
+    if self.f is None or self.i != self.n:
+        n_written = 0 if self.f is None else self.i
+        raise InputError(f"{self.path}: {n_written} feature rows written for {self.n} metadata rows")
+    shape = self.shape
+    self.f.close(); self.f = None
+    self.path.unlink(missing_ok=True)  # the old table never vouches for the new features
+    os.replace(self.tmp, features_path(self.path))
+    info = dict(features=features_path(self.path).name, shape=list(shape), sha256=self.h.hexdigest())
+    return _write_table(self.path, self.meta, info)
 
 # %% ../nbs/00_core.ipynb #9b8773d5
 @patch
@@ -195,13 +232,21 @@ def save(self:Representations, path):
         for _, X in self.chunks(): w.add(X)
         return w.close()
 
-# %% ../nbs/00_core.ipynb #45491d0f
+# %% ../nbs/00_core.ipynb #15d3c425
 def _reps_info(path) -> dict|None:
     "What the metadata parquet at `path` records of its features (None for the one-table form with f0, f1, ... columns)"
     import pyarrow.parquet as pq
     meta = pq.read_schema(path).metadata or {}
     return json.loads(meta[b'cellrep']) if b'cellrep' in meta else None
 
+# %% ../nbs/00_core.ipynb #dd57a513
+def _one_table(cls, path:Path):
+    "Representations from one parquet table with feature columns f0, f1, ..."
+    df = pd.read_parquet(path)
+    fcols = [c for c in df.columns if c.startswith('f') and c[1:].isdigit()]
+    return cls(df[fcols].to_numpy(np.float32), df.drop(columns=fcols))
+
+# %% ../nbs/00_core.ipynb #11847515
 @patch_to(Representations, cls_method=True)
 def load(cls, path, # a parquet file written by `Representations.save` (or one table with feature columns f0, f1, ...)
          mmap:bool=True, # memory-map the features (read from disk as used) instead of reading them all
@@ -210,23 +255,22 @@ def load(cls, path, # a parquet file written by `Representations.save` (or one t
     path = Path(path)
     try:
         info = _reps_info(path)
-        if info is None:  # the one-table form: cellrep before 0.0.3, or a user's own table
-            df = pd.read_parquet(path)
-            fcols = [c for c in df.columns if c.startswith('f') and c[1:].isdigit()]
-            return cls(df[fcols].to_numpy(np.float32), df.drop(columns=fcols))
+        if info is None: return _one_table(cls, path)
         meta, X = pd.read_parquet(path), np.load(path.parent/info['features'], mmap_mode='r' if mmap else None)
-    except (OSError, ValueError, KeyError) as e: raise InputError(f"{path}: damaged representations ({type(e).__name__}: {e})") from None
+    except (OSError, ValueError, KeyError) as e:
+        raise InputError(f"{path}: damaged representations ({type(e).__name__}: {e})") from None
     if list(X.shape) != info['shape'] or len(meta) != X.shape[0] or X.dtype != np.float32:
-        raise InputError(f"{path}: damaged representations: features of shape {X.shape} ({X.dtype}), recorded {info['shape']} "
-                         f"for {len(meta)} metadata rows")
+        raise InputError(f"{path}: damaged representations: features of shape {X.shape} ({X.dtype}), "
+                         f"recorded {info['shape']} for {len(meta)} metadata rows")
     return cls(X, meta)
 
+# %% ../nbs/00_core.ipynb #741cfa93
 def reps_ok(path) -> bool:
     "Whether representations at `path` can be read whole: metadata footer, features file of the recorded shape"
     try: return Representations.load(path) is not None
     except (InputError, OSError, ValueError): return False
 
-# %% ../nbs/00_core.ipynb #139ba96b
+# %% ../nbs/00_core.ipynb #c5a19afc
 @patch
 def rows(self:Representations, ix) -> np.ndarray:
     "The features of rows `ix` (positions), read into memory"
@@ -234,8 +278,9 @@ def rows(self:Representations, ix) -> np.ndarray:
     release(self.X)
     return out
 
+# %% ../nbs/00_core.ipynb #640a1f00
 class RowsView(Representations):
-    "Rows `idx` of (memory-mapped) `Representations`, read from disk only when used: a task's rows without a copy of them all"
+    "Rows `idx` of (memory-mapped) `Representations`, read from disk only when used: a task's rows without a copy"
     def __init__(self, base:Representations, idx):
         self.base, self.idx = base, np.asarray(idx, dtype=np.int64)
         self.meta = base.meta.iloc[self.idx].reset_index(drop=True)
@@ -249,7 +294,7 @@ class RowsView(Representations):
     def chunks(self, rows:int=CHUNK_ROWS):
         for i in range(0, len(self), rows): yield i, self.base.rows(self.idx[i:i+rows])
 
-
+# %% ../nbs/00_core.ipynb #1bdef923
 @patch
 def view(self:Representations, idx) -> RowsView:
     "Rows `idx` (a mask or positions) as a `RowsView`: metadata now, features when used"
@@ -267,17 +312,18 @@ def cap_groups(groups, # one label per row, or a DataFrame of the grouping colum
     by = list(g.columns) if isinstance(g, pd.DataFrame) else g
     return np.sort(np.concatenate([rng.permutation(ix)[:n] for ix in g.groupby(by, sort=True).indices.values()]))
 
-# %% ../nbs/00_core.ipynb #3b968db8
+# %% ../nbs/00_core.ipynb #af994ec4
 def get_device(device:str='auto', # 'auto' (CUDA when available), 'cpu', 'cuda' or 'cuda:N'
               ) -> torch.device:
     "The torch device to run on"
     if device in (None, 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: dev = torch.device(device)
     except RuntimeError: raise InputError(f"device {device!r}: expected 'cpu', 'cuda', 'cuda:N' or 'auto'") from None
-    if dev.type == 'cuda' and not torch.cuda.is_available(): raise InputError(f"device {device!r}: CUDA is not available on this machine")
+    if dev.type == 'cuda' and not torch.cuda.is_available():
+        raise InputError(f"device {device!r}: CUDA is not available on this machine")
     return dev
 
-# %% ../nbs/00_core.ipynb #d05899bf
+# %% ../nbs/00_core.ipynb #ed8874c9
 def _vm_hwm():
     "Peak resident set size of this process in bytes (Linux's VmHWM), or None where /proc is missing"
     try:
@@ -286,17 +332,19 @@ def _vm_hwm():
     except OSError: pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss*1024
 
+# %% ../nbs/00_core.ipynb #9719e06a
 def synchronize(device='cpu'):
     "Wait for the work queued on `device` (a GPU's kernels run asynchronously; nothing to wait for on the CPU)"
     if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
 
-# %% ../nbs/00_core.ipynb #fba648da
+# %% ../nbs/00_core.ipynb #790e9048
 def _glibc():
     "glibc through ctypes, or None under another C library (macOS, musl)"
     try: libc = ctypes.CDLL('libc.so.6')
     except OSError: return None
     return libc if hasattr(libc, 'mallopt') and hasattr(libc, 'malloc_trim') else None
 
+# %% ../nbs/00_core.ipynb #3377c4ab
 def reset_peak_memory(device='cpu'):
     "Start a new peak-memory measurement on `device`"
     dev = torch.device(device)
@@ -313,12 +361,13 @@ def peak_memory(device='cpu') -> int:
     dev = torch.device(device)
     return torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else _vm_hwm()
 
-# %% ../nbs/00_core.ipynb #94912658
+# %% ../nbs/00_core.ipynb #dcdeb509
 def keep_freed_memory(trim_mb:int=256, # free memory at the top of the heap kept for reuse (MB)
                      ) -> bool:
-    "Make glibc serve every block from its heap and keep freed memory for reuse instead of returning it to the OS; whether it did"
+    "Make glibc serve every block from its heap and keep freed memory for reuse (not give it back); whether it did"
     libc = _glibc()
-    if os.environ.get('CELLREP_KEEP_FREED_MEMORY', '1') == '0' or libc is None: return False  # off, or not glibc: nothing to tune
+    if os.environ.get('CELLREP_KEEP_FREED_MEMORY', '1') == '0' or libc is None:
+        return False  # off, or not glibc: nothing to tune
     M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4
     return bool(libc.mallopt(M_MMAP_MAX, 0)) and bool(libc.mallopt(M_TRIM_THRESHOLD, trim_mb*2**20))
 

@@ -12,7 +12,9 @@ import numpy as np, pandas as pd
 from fastcore.basics import AttrDict
 from .core import InputError
 from .data.screen import Screen
-from .data.screen import read_index, screen_from_index, select_balanced, split_screen, check_controls
+from .data.index import read_index, check_controls
+from .data.crops import screen_from_index
+from .data.splits import select_balanced, split_screen
 from .data.synthetic import synthetic_screen
 from .data.lincs import lincs_a549
 from .eval.stats import resampling_units, bootstrap_weights, wells_df
@@ -23,36 +25,48 @@ from .eval.profiling import normalization_groups
 __all__ = ['LINCS_HOLDOUT', 'CONTROL_DESIGNS', 'load_screen', 'select_conditions', 'pick_pair', 'split_design', 'cap_training',
            'test_support', 'make_design']
 
-# %% ../nbs/06_design.ipynb #aed11e8b
+# %% ../nbs/06_design.ipynb #063ae20e
 LINCS_HOLDOUT = ('SQ00015198', 'SQ00015232', 'SQ00015233')
 
-def load_screen(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an index file (CSV or parquet)
-                channels=None, # channel names to use (index and LINCS data), a list or 'DNA,RNA'
-                columns:dict=None, # renames of index columns {old: new}
-                **kwargs, # passed to the screen builder (`synthetic_screen`, `lincs_a549` or `screen_from_index`)
-               ) -> AttrDict:
-    "The screen of a data source with its defaults: `screen`, `control`, `pair`, `holdout`, `notes`"
-    channels = channels.split(',') if isinstance(channels, str) else channels
-    if data == 'synthetic':
-        if channels not in (None, ['DNA'], ('DNA',)): raise InputError(f"channels {channels}: the synthetic screen has only 'DNA'")
-        s = synthetic_screen(**kwargs)
-        return AttrDict(screen=s, control=s.info['control'], pair=s.info['similar_pair'], holdout=None, notes=[])
-    if data == 'lincs-a549':
-        channels, notes = tuple(channels or ('DNA',)), []
-        if channels != ('DNA',) and 'plates' not in kwargs:  # only one plate was imaged in all five channels
-            kwargs['plates'] = ['SQ00015231']
-            notes.append(f"lincs-a549: channels {list(channels)} exist for plate SQ00015231 only, so the screen is that plate")
-        s = lincs_a549(channels=channels, **kwargs)
-        held = [p for p in LINCS_HOLDOUT if p in set(s.meta.plate)]
-        if len(held) < len(LINCS_HOLDOUT) or len(held) == s.meta.plate.nunique():
-            why = "holds only the held-out plates" if len(held) == s.meta.plate.nunique() else "lacks some of the held-out plates"
-            notes.append(f"lincs-a549: the selection {why} {list(LINCS_HOLDOUT)}, so half of each compound's wells are the test set")
-            held = []
-        else: notes.append(f"lincs-a549: test set: plates {held} (SQ00015198 from another imaging batch, two of batch 3)")
-        held = {'plate': held} if held else None
-        return AttrDict(screen=s, control='DMSO', pair=('orantinib', 'lonafarnib'), holdout=held, notes=notes)
+def _synthetic_source(channels, **kwargs) -> AttrDict:
+    "The built-in synthetic screen, its control and its pair of similar drugs (its only channel is DNA)"
+    if channels not in (None, ['DNA'], ('DNA',)):
+        raise InputError(f"channels {channels}: the synthetic screen has only 'DNA'")
+    s = synthetic_screen(**kwargs)
+    return AttrDict(screen=s, control=s.info['control'], pair=s.info['similar_pair'], holdout=None, notes=[])
+
+# %% ../nbs/06_design.ipynb #ff789068
+def _lincs_holdout(s, notes:list) -> dict:
+    "The held-out plates of the LINCS screen `s` as `{'plate': [...]}`, None if it lacks some or has only them"
+    held = [p for p in LINCS_HOLDOUT if p in set(s.meta.plate)]
+    if len(held) < len(LINCS_HOLDOUT) or len(held) == s.meta.plate.nunique():
+        only = len(held) == s.meta.plate.nunique()
+        why = "holds only the held-out plates" if only else "lacks some of the held-out plates"
+        notes.append(f"lincs-a549: the selection {why} {list(LINCS_HOLDOUT)}, "
+                     "so half of each compound's wells are the test set")
+        held = []
+    else: notes.append(f"lincs-a549: test set: plates {held} (SQ00015198 from another imaging batch, two of batch 3)")
+    return {'plate': held} if held else None
+
+# %% ../nbs/06_design.ipynb #9b7d3cfa
+def _lincs_source(channels, **kwargs) -> AttrDict:
+    "The LINCS A549 screen: DNA on every plate or more channels on plate SQ00015231, three plates held out"
+    channels, notes = tuple(channels or ('DNA',)), []
+    if channels != ('DNA',) and 'plates' not in kwargs:  # only one plate was imaged in all five channels
+        kwargs['plates'] = ['SQ00015231']
+        notes.append(f"lincs-a549: channels {list(channels)} exist for plate SQ00015231 only, "
+                     "so the screen is that plate")
+    s = lincs_a549(channels=channels, **kwargs)
+    held = _lincs_holdout(s, notes)
+    return AttrDict(screen=s, control='DMSO', pair=('orantinib', 'lonafarnib'), holdout=held, notes=notes)
+
+# %% ../nbs/06_design.ipynb #aa443ace
+def _index_source(data:str, channels, columns:dict, **kwargs) -> AttrDict:
+    "A user's screen from the index file `data`: object-centred crops where it locates objects, else a grid"
     path = Path(data)
-    if not path.is_file(): raise InputError(f"data {data!r}: expected 'synthetic', 'lincs-a549' or an index file (CSV or parquet); no such file")
+    if not path.is_file():
+        raise InputError(f"data {data!r}: expected 'synthetic', 'lincs-a549' or an index file (CSV or parquet); "
+                         "no such file")
     index = read_index(path, columns=columns)
     crops = 'objects' if {'objects_csv', 'x'} & set(index.columns) else 'grid'
     s = screen_from_index(index, channels=channels, **{'crops': crops, **kwargs})
@@ -60,11 +74,45 @@ def load_screen(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
     return AttrDict(screen=s, control=control, pair=None, holdout=None,
                     notes=[f"control {control!r}: the compound of the control rows", f"crops: {crops}"])
 
-# %% ../nbs/06_design.ipynb #00b117d1
+# %% ../nbs/06_design.ipynb #6cb0d4e8
+def load_screen(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an index file (CSV or parquet)
+                channels=None, # channel names to use (index and LINCS data), a list or 'DNA,RNA'
+                columns:dict=None, # renames of index columns {old: new}
+                **kwargs, # passed to the screen builder (`synthetic_screen`, `lincs_a549` or `screen_from_index`)
+               ) -> AttrDict:
+    "The screen of a data source with its defaults: `screen`, `control`, `pair`, `holdout`, `notes`"
+    channels = channels.split(',') if isinstance(channels, str) else channels
+    if data == 'synthetic': return _synthetic_source(channels, **kwargs)
+    if data == 'lincs-a549': return _lincs_source(channels, **kwargs)
+    return _index_source(data, channels, columns, **kwargs)
+
+# %% ../nbs/06_design.ipynb #fe96c48b
 CONTROL_DESIGNS = ('matched', 'paper')
 
+# %% ../nbs/06_design.ipynb #4ec6407a
+def _paper_conditions(screen:Screen, n_times:int, n_last:int) -> tuple:
+    "The paper's design: drugs at the top dose and last time point(s), controls at every time point; a note"
+    kept = select_balanced(screen, **(dict(n_last=10, every=3) if n_times >= 10 else dict(n_last=n_last, every=1)))
+    return kept, (f"conditions (paper's design): drugs at the top dose, last {n_last} time point(s); "
+                  "controls at every time point")
+
+# %% ../nbs/06_design.ipynb #72b7a1cd
+def _matched_rows(m:pd.DataFrame, n_last:int) -> tuple:
+    "Masks of the treated rows and their time-matched controls, and the treated time points of each cell line"
+    top = m.concentration_uM == m.groupby(['cell_line', 'compound']).concentration_uM.transform('max')
+    late = m.groupby(['plate', 'well']).time_h.rank(method='dense', ascending=False) <= n_last
+    treated = ~m.is_control & top & late
+    times = m[treated].groupby('cell_line').time_h.unique().map(set)
+    ctrl = m.is_control & np.array([t in times.get(c, set()) for c, t in zip(m.cell_line, m.time_h)])
+    lacking = [c for c in times.index if not (ctrl & (m.cell_line == c)).any()]
+    if lacking:
+        raise InputError(f"controls='matched': cell line(s) {lacking} have no control crops at their drugs' time "
+                         f"point(s) { {c: sorted(times[c]) for c in lacking} }; use controls='paper' or add controls")
+    return treated, ctrl, times
+
+# %% ../nbs/06_design.ipynb #24c4b840
 def select_conditions(screen:Screen, # all crops of a screen
-                      controls:str='matched', # 'matched': controls at the treated crops' time points; 'paper': the paper's
+                      controls:str='matched', # 'matched': controls at the treated crops' time points, or 'paper'
                       n_last:int=None, # latest time points kept per drug (None: 1, or 10 with 10 or more time points)
                      ) -> tuple:
     "The crops a comparison uses, and a note saying which"
@@ -72,22 +120,35 @@ def select_conditions(screen:Screen, # all crops of a screen
     m = screen.meta
     n_times = m.groupby(['plate', 'well']).time_h.nunique().max()
     n_last = n_last or (10 if n_times >= 10 else 1)
-    if controls == 'paper':
-        kept = select_balanced(screen, **(dict(n_last=10, every=3) if n_times >= 10 else dict(n_last=n_last, every=1)))
-        return kept, f"conditions (paper's design): drugs at the top dose, last {n_last} time point(s); controls at every time point"
-    top = m.concentration_uM == m.groupby(['cell_line', 'compound']).concentration_uM.transform('max')
-    late = m.groupby(['plate', 'well']).time_h.rank(method='dense', ascending=False) <= n_last
-    treated = ~m.is_control & top & late
-    times = m[treated].groupby('cell_line').time_h.unique().map(set)
-    ctrl = m.is_control & np.array([t in times.get(c, set()) for c, t in zip(m.cell_line, m.time_h)])
-    lacking = [c for c in times.index if not (ctrl & (m.cell_line == c)).any()]
-    if lacking: raise InputError(f"controls='matched': cell line(s) {lacking} have no control crops at their drugs' time point(s) "
-                                 f"{ {c: sorted(times[c]) for c in lacking} }; use controls='paper' or add controls")
+    if controls == 'paper': return _paper_conditions(screen, n_times, n_last)
+    treated, ctrl, times = _matched_rows(m, n_last)
     check_controls(m[treated | ctrl], 'select_conditions')
-    t = sorted(set().union(*times.values))
-    return screen[(treated | ctrl).to_numpy()], f"conditions: drugs at the top dose and last time point(s); controls time-matched (time {', '.join(f'{v:g}' for v in t)} h)"
+    hours = ', '.join(f'{v:g}' for v in sorted(set().union(*times.values)))
+    note = f"conditions: drugs at the top dose and last time point(s); controls time-matched (time {hours} h)"
+    return screen[(treated | ctrl).to_numpy()], note
 
-# %% ../nbs/06_design.ipynb #51824130
+# %% ../nbs/06_design.ipynb #4a256825
+def _given_pair(pair, have:list, control:str) -> tuple:
+    "The user's `pair` (a tuple or 'A,B') as a tuple, checked: two different compounds of the treated ones `have`"
+    pair = tuple(p.strip() for p in pair.split(',')) if isinstance(pair, str) else tuple(pair)
+    bad = [p for p in pair if p not in have]
+    if len(pair) != 2 or len(set(pair)) != 2 or bad:
+        what = (f"{bad} not among the treated compounds" if bad else "expected two different treated compounds")
+        raise InputError(f"pair {','.join(pair)}: {what} (control {control!r}); treated compounds: {have}")
+    return pair
+
+# %% ../nbs/06_design.ipynb #44308076
+def _mechanism_pair(treated:pd.DataFrame) -> tuple:
+    "The first two treated compounds sharing a `mechanism` (or `moa`), with a note; None when none share one"
+    for col in ('mechanism', 'moa'):
+        if col in treated.columns:
+            shared = treated.groupby(col).compound.unique()
+            shared = shared[shared.map(len) >= 2]
+            if len(shared):
+                pair = tuple(sorted(shared.iloc[0])[:2])
+                return pair, f"pair {pair}: compounds sharing {col} {shared.index[0]!r}"
+
+# %% ../nbs/06_design.ipynb #ed75d0f5
 def pick_pair(meta:pd.DataFrame, # the selected crops' metadata
               control:str, # the control compound
               pair=None, # a pair given by the user: a tuple or 'A,B' (checked)
@@ -96,24 +157,77 @@ def pick_pair(meta:pd.DataFrame, # the selected crops' metadata
     treated = meta[meta.compound != control]
     have = sorted(set(treated.compound))
     if pair is not None:
-        pair = tuple(p.strip() for p in pair.split(',')) if isinstance(pair, str) else tuple(pair)
-        bad = [p for p in pair if p not in have]
-        if len(pair) != 2 or len(set(pair)) != 2 or bad:
-            what = (f"{bad} not among the treated compounds" if bad else "expected two different treated compounds")
-            raise InputError(f"pair {','.join(pair)}: {what} (control {control!r}); treated compounds: {have}")
+        pair = _given_pair(pair, have, control)
         return pair, f"pair {pair}: given"
-    for col in ('mechanism', 'moa'):
-        if col in treated.columns:
-            shared = treated.groupby(col).compound.unique()
-            shared = shared[shared.map(len) >= 2]
-            if len(shared): return tuple(sorted(shared.iloc[0])[:2]), f"pair {tuple(sorted(shared.iloc[0])[:2])}: compounds sharing {col} {shared.index[0]!r}"
-    if len(have) < 2: return None, f"distance task skipped: the screen has {len(have)} treated compound(s), the task needs two"
+    if found := _mechanism_pair(treated): return found
+    if len(have) < 2:
+        return None, f"distance task skipped: the screen has {len(have)} treated compound(s), the task needs two"
     top = tuple(treated.compound.value_counts().index[:2])
-    return top, f"pair {top}: the two most frequent treated compounds (no shared mechanism known; give --pair to choose)"
+    return top, (f"pair {top}: the two most frequent treated compounds "
+                 "(no shared mechanism known; give --pair to choose)")
 
-# %% ../nbs/06_design.ipynb #965e7384
-def _strata(m, cols): "One stratum label per row: the values of `cols` joined"; return m[cols].astype(str).agg('|'.join, axis=1)
+# %% ../nbs/06_design.ipynb #1404ca8c
+def _strata(m, cols):
+    "One stratum label per row: the values of `cols` joined"
+    return m[cols].astype(str).agg('|'.join, axis=1)
 
+def _n_wells(m:pd.DataFrame) -> pd.Series:
+    "The number of distinct wells of each stratum `_cc`"
+    return m.groupby('_cc')[['plate', 'well']].apply(lambda d: len(d.drop_duplicates()))
+
+# %% ../nbs/06_design.ipynb #f59eb7d2
+def _names(strata) -> str:
+    "Stratum labels 'cell line|compound' as 'compound in cell line', joined"
+    return ', '.join(f"{s.split('|', 1)[1]} in {s.split('|', 1)[0]}" for s in strata)
+
+# %% ../nbs/06_design.ipynb #ae6eb36a
+def _check_control_wells(wells:pd.Series, ctrl:pd.Series):
+    "Raise an `InputError` when a cell line's controls (strata where `ctrl`) have fewer than two `wells`"
+    if (wells[ctrl] < 2).any():
+        lines = sorted(s.split('|')[0] for s in wells[ctrl][wells[ctrl] < 2].index)
+        raise InputError(f"split: cell line(s) {lines} have a single control well; "
+                         "the design needs at least two (one for training, one for testing), or held-out plates")
+
+# %% ../nbs/06_design.ipynb #aba2a276
+def _test_by_wells(m:pd.DataFrame, test_pct:float, seed:int, notes:list) -> np.ndarray:
+    "The test mask without held-out plates: single-well compounds (noted), and `test_pct` of the other strata's wells"
+    wells, ctrl = _n_wells(m), m.groupby('_cc').is_control.first()
+    _check_control_wells(wells, ctrl)
+    single = wells[~ctrl & (wells < 2)].index
+    if len(single):
+        notes.append(f"{len(single)} compound(s) with a single well go to the test set only: " + _names(single))
+    test = m._cc.isin(single).to_numpy().copy()
+    rest_ix = np.flatnonzero(~test)
+    test[rest_ix] = split_screen(m.iloc[rest_ix], valid_pct=0, test_pct=test_pct, stratify='_cc', seed=seed) == 'test'
+    return test
+
+# %% ../nbs/06_design.ipynb #9a51653e
+def _valid_split(rest:pd.DataFrame, valid_pct:float, seed:int, notes:list) -> np.ndarray:
+    "'train' or 'valid' per row of `rest` (the rows outside the test set); a note on the strata kept out of validation"
+    n_rest = _n_wells(rest)
+    lone = n_rest.index[n_rest < 2]  # a compound's only training well stays in training: validation never takes it
+    if len(lone): notes.append(f"{len(lone)} cell line x compound(s) with a single training well keep it for training "
+                               "(no validation well of it): " + _names(lone[:6]) + (' ...' if len(lone) > 6 else ''))
+    elig = ~rest._cc.isin(lone).to_numpy()
+    if not elig.any(): raise InputError("split: every cell line x compound has a single training well left after the "
+                                        "test set, too few for a validation set; a comparison needs at least two wells "
+                                        "of every compound and three of the controls, or held-out plates")
+    valid = np.full(len(rest), 'train', dtype=object)
+    valid[elig] = split_screen(rest[elig], valid_pct=valid_pct, stratify='_cc', seed=seed)
+    return valid
+
+# %% ../nbs/06_design.ipynb #9720cb31
+def _valid_notes(m:pd.DataFrame, split) -> list:
+    "Notes on the cell lines whose validation wells lack controls or treated wells"
+    v, notes = m[split == 'valid'], []
+    for cl in sorted(set(m.cell_line)):
+        have = set(v.is_control[v.cell_line == cl])
+        if have != {True, False}:
+            what = 'no controls' if True not in have else 'no treated wells' if have else 'no wells'
+            notes.append(f"validation of cell line {cl} has {what}")
+    return notes
+
+# %% ../nbs/06_design.ipynb #265676f8
 def split_design(meta:pd.DataFrame, # the selected crops' metadata
                  holdout:dict=None, # rows matching {column: values} are the test set (e.g. held-out plates)
                  test_pct:float=0.5, # otherwise: share of each cell line x compound's wells for testing
@@ -122,39 +236,15 @@ def split_design(meta:pd.DataFrame, # the selected crops' metadata
                 ) -> tuple:
     "'train'/'valid'/'test' per crop, grouped by well, and notes on what the validation could not hold"
     m = meta.reset_index(drop=True).assign(_cc=lambda d: _strata(d, ['cell_line', 'compound']))
-    notes, test = [], np.zeros(len(m), bool)
+    notes = []
     if holdout: test = split_screen(m, holdout=holdout, valid_pct=0, test_pct=0, stratify=None, seed=seed) == 'test'
-    else:
-        wells = m.groupby('_cc')[['plate', 'well']].apply(lambda d: len(d.drop_duplicates()))
-        ctrl = m.groupby('_cc').is_control.first()
-        if (wells[ctrl] < 2).any():
-            raise InputError(f"split: cell line(s) {sorted(s.split('|')[0] for s in wells[ctrl][wells[ctrl] < 2].index)} have a single control well; "
-                             "the design needs at least two (one for training, one for testing), or held-out plates")
-        single = wells[~ctrl & (wells < 2)].index
-        if len(single): notes.append(f"{len(single)} compound(s) with a single well go to the test set only: "
-                                     + ', '.join(f"{s.split('|', 1)[1]} in {s.split('|', 1)[0]}" for s in single))
-        test = m._cc.isin(single).to_numpy().copy()
-        rest_ix = np.flatnonzero(~test)
-        test[rest_ix] = split_screen(m.iloc[rest_ix], valid_pct=0, test_pct=test_pct, stratify='_cc', seed=seed) == 'test'
-    rest = m[~test]
-    n_rest = rest.groupby('_cc')[['plate', 'well']].apply(lambda d: len(d.drop_duplicates()))
-    lone = n_rest.index[n_rest < 2]  # a compound's only training well stays in training: validation never takes it
-    if len(lone): notes.append(f"{len(lone)} cell line x compound(s) with a single training well keep it for training (no validation "
-                               "well of it): " + ', '.join(f"{s.split('|', 1)[1]} in {s.split('|', 1)[0]}" for s in lone[:6]) + (' ...' if len(lone) > 6 else ''))
-    elig = ~rest._cc.isin(lone).to_numpy()
-    if not elig.any(): raise InputError(f"split: every cell line x compound has a single training well left after the test set, too few "
-                                        "for a validation set; a comparison needs at least two wells of every compound and three of the controls, or held-out plates")
-    valid = np.full(len(rest), 'train', dtype=object)
-    valid[elig] = split_screen(rest[elig], valid_pct=valid_pct, stratify='_cc', seed=seed)
+    else: test = _test_by_wells(m, test_pct, seed, notes)
+    valid = _valid_split(m[~test], valid_pct, seed, notes)
     split = np.full(len(m), 'test', dtype=object)
     split[~test] = valid
-    v = m[split == 'valid']
-    for cl in sorted(set(m.cell_line)):
-        have = set(v.is_control[v.cell_line == cl])
-        if have != {True, False}: notes.append(f"validation of cell line {cl} has {'no controls' if True not in have else 'no treated wells' if have else 'no wells'}")
-    return split.astype(str), notes
+    return split.astype(str), notes + _valid_notes(m, split)
 
-# %% ../nbs/06_design.ipynb #9f835d48
+# %% ../nbs/06_design.ipynb #56e27425
 def cap_training(meta:pd.DataFrame, # crops' metadata with `plate` and `well`
                  split, # 'train'/'valid'/'test' per crop
                  n:int=None, # most crops kept per training or validation well (None: all)
@@ -169,24 +259,49 @@ def cap_training(meta:pd.DataFrame, # crops' metadata with `plate` and `well`
         keep[np.flatnonzero(split != 'test')[rows][rng.permutation(len(rows))[:n]]] = True
     return keep
 
-# %% ../nbs/06_design.ipynb #abcc7ea1
+# %% ../nbs/06_design.ipynb #58889b06
 def _mechanism_column(screen:Screen) -> list:
     "Copy a `moa` column to `mechanism` where the screen has no `mechanism`; notes saying so"
     m = screen.meta
     if 'mechanism' in m.columns or 'moa' not in m.columns: return []
     m['mechanism'] = m['moa'].astype(str)
-    return [f"mechanisms: the index's moa column ({m.mechanism[~m.is_control].nunique()} mechanism(s) among the treated compounds)"]
+    n = m.mechanism[~m.is_control].nunique()
+    return [f"mechanisms: the index's moa column ({n} mechanism(s) among the treated compounds)"]
 
-# %% ../nbs/06_design.ipynb #716a9a0d
+# %% ../nbs/06_design.ipynb #ff9409fe
 def _support_row(cl, target, t_fit, t_test, c_fit, c_test, probe='logistic'):
     "One row of `test_support`"
     if not t_test or not c_test: mode = 'not tested'
     elif probe != 'logistic': mode = 'paper grid'  # one head for every compound, tuned on the validation wells
-    else: mode = 'fixed' if min(t_fit, c_fit) >= 2 else 'cross-fit' if t_test + c_test >= 2 and t_fit + t_test >= 2 else 'none'
+    elif min(t_fit, c_fit) >= 2: mode = 'fixed'
+    elif t_test + c_test >= 2 and t_fit + t_test >= 2: mode = 'cross-fit'
+    else: mode = 'none'
     min_p = 1/math.comb(t_test + c_test, t_test) if t_test >= 2 and c_test >= 1 else np.nan
     return dict(cell_line=cl, target=target, train_wells=t_fit, test_wells=t_test, control_train_wells=c_fit,
                 control_test_wells=c_test, probe=mode, min_p_value=min_p)
 
+# %% ../nbs/06_design.ipynb #2f50e15a
+def _listed(rows:pd.DataFrame, name) -> str:
+    "The first six of `rows` as `name(row)`, joined, with ' ...' when there are more"
+    return ', '.join(name(r) for r in rows.head(6).itertuples()) + (' ...' if len(rows) > 6 else '')
+
+# %% ../nbs/06_design.ipynb #84c3fec9
+def _support_notes(table:pd.DataFrame, alpha:float) -> list:
+    "Notes on the compounds replicate retrieval cannot call active at level `alpha`, and those whose probe is not fixed"
+    cant = table[~(table.min_p_value < alpha)]
+    if len(cant): notes = [f"test set: {len(cant)} of {len(table)} compound(s) cannot be called active by replicate "
+                           "retrieval (too few test wells: "
+                           + _listed(cant, lambda r: f"{r.target} in {r.cell_line}, {r.test_wells} well(s)") + ")"]
+    else: notes = [f"test set: every compound has enough test wells to be called active by replicate retrieval "
+                   f"(smallest attainable p-value {table.min_p_value.max():.2g} or lower)"]
+    for mode, what in (('cross-fit', 'cross-fitted over test wells'), ('none', 'not scored'),
+                       ('not tested', 'without test wells of it or of its controls')):
+        t = table[table.probe == mode]
+        if len(t): notes.append(f"probe: {len(t)} compound(s) {what} (fewer than two training wells of a class): "
+                                + _listed(t, lambda r: f"{r.target} in {r.cell_line}"))
+    return notes
+
+# %% ../nbs/06_design.ipynb #6537f0eb
 def test_support(meta:pd.DataFrame, # the design's crops' metadata
                  split, # 'train'/'valid'/'test' per crop
                  alpha:float=0.05, # the level of a call
@@ -194,7 +309,8 @@ def test_support(meta:pd.DataFrame, # the design's crops' metadata
                 ) -> AttrDict:
     "Per cell line and probe target: training and test wells, how the probe is fitted, the smallest retrieval p-value"
     m = meta.reset_index(drop=True)
-    well, test, tg = (m.plate.astype(str) + '/' + m.well.astype(str)).to_numpy(), np.asarray(split) == 'test', probe_targets(m)
+    well = (m.plate.astype(str) + '/' + m.well.astype(str)).to_numpy()
+    test, tg = np.asarray(split) == 'test', probe_targets(m)
     n = lambda rows: (len(set(well[rows & ~test])), len(set(well[rows & test])))
     rows = []
     for cl in sorted(set(m.cell_line)):
@@ -202,19 +318,42 @@ def test_support(meta:pd.DataFrame, # the design's crops' metadata
         for t in sorted(set(tg[(m.cell_line == cl).to_numpy()]) - {''}):
             rows.append(_support_row(cl, t, *n((m.cell_line == cl).to_numpy() & (tg == t)), c_fit, c_test, probe))
     table = pd.DataFrame(rows)
-    notes, cant = [], table[~(table.min_p_value < alpha)]
-    if len(cant): notes.append(f"test set: {len(cant)} of {len(table)} compound(s) cannot be called active by replicate retrieval "
-                               f"(too few test wells: " + ', '.join(f"{r.target} in {r.cell_line}, {r.test_wells} well(s)" for r in cant.head(6).itertuples())
-                               + (' ...' if len(cant) > 6 else '') + ")")
-    else: notes.append(f"test set: every compound has enough test wells to be called active by replicate retrieval "
-                       f"(smallest attainable p-value {table.min_p_value.max():.2g} or lower)")
-    for mode, what in (('cross-fit', 'cross-fitted over test wells'), ('none', 'not scored'), ('not tested', 'without test wells of it or of its controls')):
-        t = table[table.probe == mode]
-        if len(t): notes.append(f"probe: {len(t)} compound(s) {what} (fewer than two training wells of a class): "
-                                + ', '.join(f"{r.target} in {r.cell_line}" for r in t.head(6).itertuples()) + (' ...' if len(t) > 6 else ''))
-    return AttrDict(table=table, notes=notes)
+    return AttrDict(table=table, notes=_support_notes(table, alpha))
 
-# %% ../nbs/06_design.ipynb #9bfe6868
+# %% ../nbs/06_design.ipynb #6b1a7398
+def _check_control(meta:pd.DataFrame, control:str):
+    "Raise an `InputError` unless the crops of `control` are exactly those marked `is_control`"
+    if control not in set(meta.compound):
+        raise InputError(f"control {control!r}: not a compound of the screen; compounds: {sorted(set(meta.compound))}")
+    bad = meta[(meta.compound == control) != meta.is_control]
+    if len(bad): raise InputError(f"control {control!r}: {len(bad)} crop(s) disagree with is_control (e.g. compound "
+                                  f"{bad.compound.iloc[0]!r}, is_control {bool(bad.is_control.iloc[0])}, "
+                                  f"plate {bad.plate.iloc[0]}, well {bad.well.iloc[0]})")
+
+# %% ../nbs/06_design.ipynb #4c784ccd
+def _check_training(meta:pd.DataFrame, split):
+    "Raise an `InputError` when the training wells of a cell line lack controls or treated crops"
+    tr = meta[split == 'train']
+    for cl in sorted(set(meta.cell_line)):
+        have = set(tr.is_control[tr.cell_line == cl])
+        if have != {True, False}:
+            what = 'no treated' if True in have else 'no control' if have else 'no'
+            raise InputError(f"design: the training wells of cell line {cl} hold {what} crops "
+                             f"(too few wells to split: every compound needs two or more wells, or hold out plates)")
+
+# %% ../nbs/06_design.ipynb #cf69500c
+def _interval_notes(units:pd.DataFrame) -> list:
+    "Notes on the test strata whose intervals resample sites, or cannot resample at all"
+    notes, single = [], units[units.n_units < 2]
+    sites = units[units.unit.str.endswith('site') & (units.n_units >= 2)]
+    if len(sites): notes.append(f"intervals: {len(sites)} test stratum/strata with a single well "
+                                f"({', '.join(sites.stratum)}) resample its sites, "
+                                "which understates between-well variation")
+    if len(single): notes.append(f"intervals: {len(single)} test stratum/strata with a single unit "
+                                 f"({', '.join(single.stratum)}) cannot be resampled")
+    return notes
+
+# %% ../nbs/06_design.ipynb #a4d5432b
 def make_design(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of an index file
                 channels=None, # channel names to use (index and LINCS data)
                 columns:dict=None, # renames of index columns {old: new}
@@ -233,31 +372,20 @@ def make_design(data:str='synthetic', # 'synthetic', 'lincs-a549' or the path of
     "Everything a comparison trains and tests on, with notes"
     src = load_screen(data, channels, columns, **kwargs)
     control = control or src.control
-    if control not in set(src.screen.meta.compound): raise InputError(f"control {control!r}: not a compound of the screen; compounds: {sorted(set(src.screen.meta.compound))}")
-    bad = src.screen.meta[(src.screen.meta.compound == control) != src.screen.meta.is_control]
-    if len(bad): raise InputError(f"control {control!r}: {len(bad)} crop(s) disagree with is_control (e.g. compound {bad.compound.iloc[0]!r}, "
-                                  f"is_control {bool(bad.is_control.iloc[0])}, plate {bad.plate.iloc[0]}, well {bad.well.iloc[0]})")
+    _check_control(src.screen.meta, control)
     screen, cond = select_conditions(src.screen, controls)
     moa = _mechanism_column(screen)
     pair, pair_note = pick_pair(screen.meta, control, pair)
     split, split_notes = split_design(screen.meta, src.holdout, test_pct, valid_pct, seed)
     keep = cap_training(screen.meta, split, max_per_well, seed)
     screen, split = screen[keep], split[keep]
-    tr = screen.meta[split == 'train']
-    for cl in sorted(set(screen.meta.cell_line)):
-        have = set(tr.is_control[tr.cell_line == cl])
-        if have != {True, False}:
-            raise InputError(f"design: the training wells of cell line {cl} hold {'no treated' if True in have else 'no control' if have else 'no'} crops "
-                             f"(too few wells to split: every compound needs two or more wells, or hold out plates)")
-    test_meta = screen.meta[split == 'test']
-    unit, unit_stratum, table = resampling_units(test_meta)
+    _check_training(screen.meta, split)
+    unit, unit_stratum, table = resampling_units(screen.meta[split == 'test'])
     norm = normalization_groups(screen.meta, min_control_wells)
     support = test_support(screen.meta, split, probe=probe)
-    notes = src.notes + [cond, pair_note] + moa + split_notes + norm.notes + support.notes
-    single = table[table.n_units < 2]
-    sites = table[table.unit.str.endswith('site') & (table.n_units >= 2)]
-    if len(sites): notes.append(f"intervals: {len(sites)} test stratum/strata with a single well ({', '.join(sites.stratum)}) resample its sites, which understates between-well variation")
-    if len(single): notes.append(f"intervals: {len(single)} test stratum/strata with a single unit ({', '.join(single.stratum)}) cannot be resampled")
-    return AttrDict(screen=screen, split=split, pair=pair, control=control, notes=notes, unit=unit, unit_stratum=unit_stratum,
-                    units=table, df_wells=wells_df(unit_stratum), W=bootstrap_weights(unit_stratum, n_boot, seed=0),
-                    data=data, holdout=src.holdout, norm_groups=norm.groups, norm_references=norm.references, normalization=norm.table, support=support.table)
+    notes = src.notes + [cond, pair_note] + moa + split_notes + norm.notes + support.notes + _interval_notes(table)
+    return AttrDict(screen=screen, split=split, pair=pair, control=control, notes=notes, unit=unit,
+                    unit_stratum=unit_stratum, units=table, df_wells=wells_df(unit_stratum),
+                    W=bootstrap_weights(unit_stratum, n_boot, seed=0), data=data, holdout=src.holdout,
+                    norm_groups=norm.groups, norm_references=norm.references, normalization=norm.table,
+                    support=support.table)

@@ -13,31 +13,40 @@ import pyarrow as pa, pyarrow.parquet as pq
 from fastcore.basics import AttrDict
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
-import cellrep
-from .core import InputError, atomic_path, save_json, load_json, load_json_or, os_problem
-from .models import Classifier, Autoencoder, Regularized, BYOL, load_original_checkpoint
-from .backbones import make_backbone
-from .selfsup import SELFSUP_LEARNERS, SELFSUP_MODELS, check_backbone
-from .learners import LEARNERS,  backbone_of, encode
-from .data.screen import Screen, read_index, screen_from_index, screen_fingerprint, scaling_arg
-from .data.synthetic import synthetic_screen
-from .data.lincs import lincs_a549
 
 # %% auto #0
 __all__ = ['META_NAMES', 'WELL_STRATA', 'profile_meta', 'model_from_state', 'load_setup', 'find_run', 'report_params',
            'data_params', 'embed_screen', 'check_fit', 'encode_chunks', 'aggregate_wells', 'embed', 'cellrep_embed']
 
+# %% ../nbs/08_embed.ipynb #fb17d940
+import cellrep
+from .core import InputError, atomic_path, save_json, load_json, load_json_or, os_problem
+from .models import Classifier, Autoencoder, Regularized, BYOL, load_original_checkpoint
+from .backbones import make_backbone
+from .selfsup import SELFSUP_LEARNERS, SELFSUP_MODELS, check_backbone
+from .learners import LEARNERS
+from .encode import backbone_of, encode
+from .data.screen import Screen, screen_fingerprint
+from .data.index import read_index
+from .data.crops import screen_from_index, scaling_arg
+from .data.synthetic import synthetic_screen
+from .data.lincs import lincs_a549
+
 # %% ../nbs/08_embed.ipynb #8e1f3a62
 META_NAMES = dict(plate='Metadata_Plate', well='Metadata_Well', site='Metadata_Site', cell_line='Metadata_CellLine',
                   compound='Metadata_Compound', concentration_uM='Metadata_Concentration_uM', time_h='Metadata_Time_h',
-                  is_control='Metadata_IsControl', x='Metadata_ObjectX', y='Metadata_ObjectY', image_id='Metadata_ImageID')
+                  is_control='Metadata_IsControl', x='Metadata_ObjectX', y='Metadata_ObjectY',
+                  image_id='Metadata_ImageID')
 
+# %% ../nbs/08_embed.ipynb #80a28c0a
 def profile_meta(meta:pd.DataFrame, # a screen's metadata (`SCREEN_COLS` and any other columns)
                 ) -> pd.DataFrame:
     "The metadata with pycytominer's column names: `META_NAMES` for the screen's own, `Metadata_<name>` for the rest"
     names = [META_NAMES.get(c, c if str(c).startswith('Metadata_') else f'Metadata_{c}') for c in meta.columns]
     dup = sorted({n for n in names if names.count(n) > 1})
-    if dup: raise InputError(f"profile_meta: metadata columns {list(meta.columns)} give the name(s) {dup} twice; rename one")
+    if dup:
+        raise InputError(f"profile_meta: metadata columns {list(meta.columns)} give the name(s) {dup} twice; "
+                         "rename one")
     return meta.set_axis(names, axis=1).reset_index(drop=True)
 
 # %% ../nbs/08_embed.ipynb #1f8e6c2a
@@ -47,30 +56,56 @@ def _size_of_rep(n:int, what) -> int:
     if 8*q*q != n: raise InputError(f"{what}: a head input of {n} values is not 8 x k x k; not a cellrep model")
     return 4*q
 
+# %% ../nbs/08_embed.ipynb #0594724c
 def _shape(sd, key, what):
     "The shape of `key` in a checkpoint's state_dict, or an `InputError` that names what is missing"
     if key not in sd:
-        raise InputError(f"{what}: no {key!r} in the checkpoint's model; expected the state_dict of a cellrep model of that learner")
+        raise InputError(f"{what}: no {key!r} in the checkpoint's model; "
+                         "expected the state_dict of a cellrep model of that learner")
     return sd[key].shape
 
 # %% ../nbs/08_embed.ipynb #06bb7ae5
-_HEAD_IN = dict(weakly='head.1.weight', byol='online.1.1.weight', simclr='head.layers.0.weight', vicreg='head.layers.0.weight',
-                dino='head.layers.0.weight')
+_HEAD_IN = dict(weakly='head.1.weight', byol='online.1.1.weight', simclr='head.layers.0.weight',
+                vicreg='head.layers.0.weight', dino='head.layers.0.weight')
 
-def _rebuilt(learner, sd, what, backbone):
-    "A model of today's learners, or of the paper's on another backbone, shaped as `sd` says: model, channels, crop size"
-    check_backbone(learner, backbone)
+def _input_shape(learner, sd, what, backbone) -> tuple:
+    "Input channels and crop size (None: any) of a model of `learner` on `backbone`, from the shapes in `sd`"
     pre = 'online.0.' if learner == 'byol' else 'backbone.'
-    if backbone == 'vit': w = _shape(sd, pre + 'vit.patch_embed.proj.weight', what); n_in, size = w[1], 8*w[-1]
-    elif backbone == 'resnet18': n_in, size = _shape(sd, pre + 'conv1.weight', what)[1], None  # pooled: any crop size
-    else: n_in, size = _shape(sd, pre + '0.weight', what)[1], _size_of_rep(_shape(sd, _HEAD_IN[learner], what)[1], what)
+    if backbone == 'vit': w = _shape(sd, pre + 'vit.patch_embed.proj.weight', what); return w[1], 8*w[-1]
+    if backbone == 'resnet18': return _shape(sd, pre + 'conv1.weight', what)[1], None  # pooled: any crop size
+    return _shape(sd, pre + '0.weight', what)[1], _size_of_rep(_shape(sd, _HEAD_IN[learner], what)[1], what)
+
+# %% ../nbs/08_embed.ipynb #1bf81c2c
+def _rebuilt(learner, sd, what, backbone):
+    "A model of today's learners, or of the paper's on another backbone, shaped as `sd` says: model, channels, size"
+    check_backbone(learner, backbone)
+    n_in, size = _input_shape(learner, sd, what, backbone)
     s, bb = size or 32, make_backbone(backbone, n_in, size or 32)
     if learner == 'weakly':
-        model = Classifier(n_in, bb, s, n_hidden=_shape(sd, 'head.1.weight', what)[0], n_out=_shape(sd, 'head.3.weight', what)[0])
+        n_hidden, n_out = _shape(sd, 'head.1.weight', what)[0], _shape(sd, 'head.3.weight', what)[0]
+        model = Classifier(n_in, bb, s, n_hidden=n_hidden, n_out=n_out)
     elif learner == 'byol':
-        model = BYOL(n_in, bb, _shape(sd, 'online.1.4.weight', what)[0], _shape(sd, 'online.1.1.weight', what)[0], size=s)
+        proj, hidden = _shape(sd, 'online.1.4.weight', what)[0], _shape(sd, 'online.1.1.weight', what)[0]
+        model = BYOL(n_in, bb, proj, hidden, size=s)
     else: model = SELFSUP_MODELS[learner](n_in, s, backbone)
     return model, n_in, size
+
+# %% ../nbs/08_embed.ipynb #c8a270e5
+def _paper_model(learner, sd, what) -> tuple:
+    "A model of one of the paper's learners on the paper's backbone, shaped as `sd` says: model, channels, crop size"
+    if learner in ('weakly', 'regularized'):
+        (hidden, rep), n_out = _shape(sd, 'head.1.weight', what), _shape(sd, 'head.3.weight', what)[0]
+        n_in, size = _shape(sd, 'backbone.0.weight', what)[1], _size_of_rep(rep, what)
+        model = (Classifier if learner == 'weakly' else Regularized)(n_in, size=size, n_hidden=hidden, n_out=n_out)
+        return model, n_in, size
+    if learner == 'autoencoder':
+        n_in = _shape(sd, 'encoder.0.weight', what)[1]
+        return Autoencoder(n_in), n_in, None
+    if learner == 'byol':
+        (hidden, rep), proj = _shape(sd, 'online.1.1.weight', what), _shape(sd, 'online.1.4.weight', what)[0]
+        n_in, size = _shape(sd, 'online.0.0.weight', what)[1], _size_of_rep(rep, what)
+        return BYOL(n_in, proj_size=proj, proj_hidden=hidden, size=size), n_in, size
+    raise InputError(f"{what}: learner {learner!r}; expected one of {[*LEARNERS, *SELFSUP_LEARNERS]}")
 
 # %% ../nbs/08_embed.ipynb #7cc85df3
 def model_from_state(learner:str, # any of `cellrep.compare.options.ALL_LEARNERS`
@@ -78,23 +113,13 @@ def model_from_state(learner:str, # any of `cellrep.compare.options.ALL_LEARNERS
                      what:str='checkpoint', # what to name in messages
                      backbone:str='paper', # the backbone it was trained on (its record's `backbone`)
                     ) -> tuple:
-    "The learner's model with the weights of `sd`, its input channels, and the crop size its head was built for (None: any)"
+    "The learner's model with the weights of `sd`, its input channels and its head's crop size (None: any)"
     if learner in SELFSUP_LEARNERS or backbone != 'paper': model, n_in, size = _rebuilt(learner, sd, what, backbone)
-    elif learner in ('weakly', 'regularized'):
-        (hidden, rep), n_out = _shape(sd, 'head.1.weight', what), _shape(sd, 'head.3.weight', what)[0]
-        n_in, size = _shape(sd, 'backbone.0.weight', what)[1], _size_of_rep(rep, what)
-        model = (Classifier if learner == 'weakly' else Regularized)(n_in, size=size, n_hidden=hidden, n_out=n_out)
-    elif learner == 'autoencoder':
-        n_in, size = _shape(sd, 'encoder.0.weight', what)[1], None
-        model = Autoencoder(n_in)
-    elif learner == 'byol':
-        (hidden, rep), proj = _shape(sd, 'online.1.1.weight', what), _shape(sd, 'online.1.4.weight', what)[0]
-        n_in, size = _shape(sd, 'online.0.0.weight', what)[1], _size_of_rep(rep, what)
-        model = BYOL(n_in, proj_size=proj, proj_hidden=hidden, size=size)
-    else: raise InputError(f"{what}: learner {learner!r}; expected one of {[*LEARNERS, *SELFSUP_LEARNERS]}")
+    else: model, n_in, size = _paper_model(learner, sd, what)
     try: model.load_state_dict(sd)
     except RuntimeError as e:
-        raise InputError(f"{what}: the weights do not fit a {learner} model ({' '.join(str(e).split())[:300]})") from None
+        msg = ' '.join(str(e).split())[:300]
+        raise InputError(f"{what}: the weights do not fit a {learner} model ({msg})") from None
     return model.eval(), n_in, size
 
 # %% ../nbs/08_embed.ipynb #0c5a7e3d
@@ -105,34 +130,55 @@ def _sha256(path) -> str:
         for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
     return h.hexdigest()
 
+# %% ../nbs/08_embed.ipynb #aa64bc57
+def _read_checkpoint(folder:Path, # a setup folder
+                     path:Path, # the folder, or its checkpoint
+                    ) -> tuple:
+    "The checkpoint of a setup folder (the one *.pt beside `record.json`) and the model's state_dict in it"
+    pts = [path] if path.is_file() else sorted(folder.glob('*.pt'))
+    if len(pts) != 1:
+        raise InputError(f"{folder}: expected one checkpoint *.pt beside record.json, found {[p.name for p in pts]}")
+    try: state = torch.load(pts[0], map_location='cpu', weights_only=True)
+    except Exception as e:
+        raise InputError(f"{pts[0]}: cannot read the checkpoint ({type(e).__name__}: {e})") from None
+    if not isinstance(state, dict) or 'model' not in state:
+        raise InputError(f"{pts[0]}: not a checkpoint of `Learner.save_checkpoint` (no 'model' entry)")
+    return pts[0], state['model']
+
+# %% ../nbs/08_embed.ipynb #0d8665a6
+def _report_setup(path:Path, folder:Path) -> AttrDict:
+    "The backbone of a setup folder of a report (`record.json` and a checkpoint) with what made it"
+    rec = load_json(folder/'record.json')
+    if rec.get('status') == 'failed':
+        raise InputError(f"{folder}: this setup failed in training ({rec.get('error')}); nothing to embed with")
+    pt, sd = _read_checkpoint(folder, path)
+    model, n_in, size = model_from_state(rec.get('learner'), sd, str(pt), rec.get('backbone') or 'paper')
+    return AttrDict(backbone=backbone_of(model), kind='setup', folder=folder, learner=rec['learner'],
+                    setting=rec.get('setting'), seed=rec.get('seed'), checkpoint=pt, sha256=_sha256(pt),
+                    n_in=n_in, size=size, backbone_name=rec.get('backbone') or 'paper')
+
+# %% ../nbs/08_embed.ipynb #c19690e7
+def _original_setup(path:Path) -> AttrDict:
+    "The backbone of an original checkpoint of the paper's code with what made it (crops of 64 x 64 by default)"
+    m = load_original_checkpoint(path)
+    size = _size_of_rep(m.head[1].in_features, str(path)) if 'head' in m else 64  # the paper's crops
+    return AttrDict(backbone=m.backbone, kind='original', folder=None, learner=None, setting=None, seed=None,
+                    checkpoint=path, sha256=_sha256(path), n_in=m.backbone.n_in, size=size, backbone_name='paper')
+
+# %% ../nbs/08_embed.ipynb #6f0100a9
 def load_setup(path, # a setup folder (record.json + one *.pt), its checkpoint, or an original checkpoint
               ) -> AttrDict:
     "The backbone of a setup with what made it: kind, learner, setting, seed, checkpoint, input channels, crop size"
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: setup not found; expected a setup folder (record.json and a *.pt checkpoint) or a checkpoint file")
+        raise InputError(f"{path}: setup not found; expected a setup folder (record.json and a *.pt checkpoint) "
+                         "or a checkpoint file")
     folder = path if path.is_dir() else path.parent
-    if (folder/'record.json').exists():
-        rec = load_json(folder/'record.json')
-        if rec.get('status') == 'failed':
-            raise InputError(f"{folder}: this setup failed in training ({rec.get('error')}); nothing to embed with")
-        pts = [path] if path.is_file() else sorted(folder.glob('*.pt'))
-        if len(pts) != 1:
-            raise InputError(f"{folder}: expected one checkpoint *.pt beside record.json, found {[p.name for p in pts]}")
-        try: state = torch.load(pts[0], map_location='cpu', weights_only=True)
-        except Exception as e: raise InputError(f"{pts[0]}: cannot read the checkpoint ({type(e).__name__}: {e})") from None
-        if not isinstance(state, dict) or 'model' not in state:
-            raise InputError(f"{pts[0]}: not a checkpoint of `Learner.save_checkpoint` (no 'model' entry)")
-        model, n_in, size = model_from_state(rec.get('learner'), state['model'], str(pts[0]), rec.get('backbone') or 'paper')
-        return AttrDict(backbone=backbone_of(model), kind='setup', folder=folder, learner=rec['learner'],
-                        setting=rec.get('setting'), seed=rec.get('seed'), checkpoint=pts[0], sha256=_sha256(pts[0]),
-                        n_in=n_in, size=size, backbone_name=rec.get('backbone') or 'paper')
+    if (folder/'record.json').exists(): return _report_setup(path, folder)
     if path.is_dir():
-        raise InputError(f"{path}: a folder without record.json; expected a setup folder of a report or a checkpoint file")
-    m = load_original_checkpoint(path)
-    size = _size_of_rep(m.head[1].in_features, str(path)) if 'head' in m else 64  # the paper's crops
-    return AttrDict(backbone=m.backbone, kind='original', folder=None, learner=None, setting=None, seed=None,
-                    checkpoint=path, sha256=_sha256(path), n_in=m.backbone.n_in, size=size, backbone_name='paper')
+        raise InputError(f"{path}: a folder without record.json; expected a setup folder of a report or a "
+                         "checkpoint file")
+    return _original_setup(path)
 
 # %% ../nbs/08_embed.ipynb #5a9d0b7e
 def find_run(folder, # a setup folder
@@ -143,23 +189,43 @@ def find_run(folder, # a setup folder
     folder = Path(folder).resolve()
     return next((d/'run.json' for d in [folder, *folder.parents][:levels + 1] if (d/'run.json').is_file()), None)
 
+# %% ../nbs/08_embed.ipynb #50a487d0
 def report_params(run:dict, # a report's `run.json`
                  ) -> dict:
     "The data parameters a report's `run.json` records: data, size, channels, scaling, columns, screen_kwargs"
     opts = run.get('options')
-    if opts:  # written by `cellrep.compare.run`: builder options of the synthetic screen, crops and scaling of the others
+    if opts:  # by `cellrep.compare.run`: the synthetic screen's builder options, the others' crops and scaling
         kw = dict(opts.get('screen') or {}) if run.get('data') == 'synthetic' else {}
         if run.get('crops'): kw['crops'] = run['crops']
-        return dict(data=run.get('data'), size=int(opts.get('crop_size', 64)), channels=run.get('channels'), scaling=run.get('scaling'),
-                    columns=run.get('columns'), screen_kwargs=kw)
-    kw = dict(run.get('screen_kwargs') or {})  # an earlier comparison's run.json
-    size = kw.pop('size', None) or 64  # the size every screen builder defaults to
-    scaling = kw.pop('scaling', None)
-    return dict(data=run.get('data'), size=int(size), channels=run.get('channels'), scaling=scaling, columns=run.get('columns'),
-                screen_kwargs=kw)
+        size, scaling = int(opts.get('crop_size', 64)), run.get('scaling')
+    else:  # an earlier comparison's run.json
+        kw = dict(run.get('screen_kwargs') or {})
+        size = int(kw.pop('size', None) or 64)  # the size every screen builder defaults to
+        scaling = kw.pop('scaling', None)
+    return dict(data=run.get('data'), size=size, channels=run.get('channels'), scaling=scaling,
+                columns=run.get('columns'), screen_kwargs=kw)
 
 # %% ../nbs/08_embed.ipynb #9c1e4b7a
-def _as_list(v): "A list from a list or a comma-separated string (None stays None)"; return None if v is None else ([c.strip() for c in v.split(',')] if isinstance(v, str) else list(v))
+def _as_list(v):
+    "A list from a list or a comma-separated string (None stays None)"
+    return None if v is None else ([c.strip() for c in v.split(',')] if isinstance(v, str) else list(v))
+
+# %% ../nbs/08_embed.ipynb #8e264aab
+def _given_params(size, channels, scaling, columns) -> dict:
+    "The data parameters given on the command line (None: not given), in the form a report's are read"
+    if isinstance(columns, str):
+        # 'old=new,...' as the comparison reads it (imported here: it loads the evaluations)
+        from cellrep.compare.options import _mapping
+        columns = _mapping(columns)
+    return dict(size=size, channels=_as_list(channels), scaling=scaling_arg(scaling), columns=columns)
+
+# %% ../nbs/08_embed.ipynb #bb2112dc
+def _report_data(run_path) -> dict:
+    "The data parameters of the report at `run_path` (none without a report), in the form the given ones are read"
+    rp = report_params(load_json(run_path)) if run_path else {}
+    if rp.get('channels') is not None: rp['channels'] = _as_list(rp['channels'])
+    if rp.get('scaling') is not None: rp['scaling'] = scaling_arg(rp['scaling'])
+    return rp
 
 # %% ../nbs/08_embed.ipynb #c0a20ae4
 def data_params(setup:AttrDict, # from `load_setup`
@@ -167,15 +233,9 @@ def data_params(setup:AttrDict, # from `load_setup`
                 size:int=None, channels=None, scaling=None, columns=None, # what the command line says (None: not given)
                 screen_kwargs:dict=None, # passed to the screen builder
                ) -> AttrDict:
-    "Size, channels, scaling, columns and builder options to embed `data` with `setup`: the report's, else the given ones"
+    "Size, channels, scaling, columns and builder options to embed `data` with `setup`: the report's, else the given"
     run_path = find_run(setup.folder)
-    if isinstance(columns, str):
-        from cellrep.compare.options import _mapping  # 'old=new,...' as the comparison reads it (imported here: it loads the evaluations)
-        columns = _mapping(columns)
-    given = dict(size=size, channels=_as_list(channels), scaling=scaling_arg(scaling), columns=columns)
-    rp = report_params(load_json(run_path)) if run_path else {}
-    if rp.get('channels') is not None: rp['channels'] = _as_list(rp['channels'])
-    if rp.get('scaling') is not None: rp['scaling'] = scaling_arg(rp['scaling'])
+    given, rp = _given_params(size, channels, scaling, columns), _report_data(run_path)
     out = AttrDict(run=run_path, data=data)
     for k, v in given.items():
         there = rp.get(k)
@@ -190,13 +250,26 @@ def data_params(setup:AttrDict, # from `load_setup`
 
 # %% ../nbs/08_embed.ipynb #8b0d4e6f
 def _options(builder, p, what, **more):
-    "The report's screen options `builder` takes (it can have used no others), then the given ones, refusing unknown ones"
+    "The report's screen options `builder` takes (it used no others), then the given ones, refusing unknown ones"
     known = set(inspect.signature(builder).parameters) - {'index', 'path', 'channels', 'size'}
     given = {**more, **p.screen_kwargs, **({'scaling': p.scaling} if p.scaling is not None else {})}
     bad = sorted(set(given) - known)
     if bad: raise InputError(f"screen option(s) {bad}: {what} takes {sorted(known)}")
     return {**{k: v for k, v in p.report_kwargs.items() if k in known}, **given}
 
+# %% ../nbs/08_embed.ipynb #28306838
+def _index_screen(p:AttrDict) -> Screen:
+    "Every crop of the images an index file (`p.data`) lists, with the size, channels and scaling of `p`"
+    path = Path(p.data)
+    if not path.is_file():
+        raise InputError(f"data {p.data!r}: expected 'synthetic', 'lincs-a549' or an index file (CSV or parquet); "
+                         "no such file")
+    index = read_index(path, columns=p.columns, require_controls=False)
+    crops = 'objects' if {'objects_csv', 'x'} & set(index.columns) else 'grid'
+    return screen_from_index(index, channels=p.channels, size=p.size,
+                             **_options(screen_from_index, p, 'an index', crops=crops))
+
+# %% ../nbs/08_embed.ipynb #29435cdb
 def embed_screen(p:AttrDict, # from `data_params`
                 ) -> Screen:
     "Every crop of the screen `p.data` with the size, channels and scaling of `p`"
@@ -208,13 +281,7 @@ def embed_screen(p:AttrDict, # from `data_params`
         return synthetic_screen(size=p.size, **_options(synthetic_screen, p, 'the synthetic screen'))
     if p.data == 'lincs-a549':
         return lincs_a549(channels=tuple(p.channels or ('DNA',)), size=p.size, **_options(lincs_a549, p, 'lincs-a549'))
-    path = Path(p.data)
-    if not path.is_file():
-        raise InputError(f"data {p.data!r}: expected 'synthetic', 'lincs-a549' or an index file (CSV or parquet); no such file")
-    index = read_index(path, columns=p.columns, require_controls=False)
-    crops = 'objects' if {'objects_csv', 'x'} & set(index.columns) else 'grid'
-    return screen_from_index(index, channels=p.channels, size=p.size,
-                             **_options(screen_from_index, p, 'an index', crops=crops))
+    return _index_screen(p)
 
 # %% ../nbs/08_embed.ipynb #2be4ad49
 def check_fit(setup:AttrDict, # from `load_setup`
@@ -226,8 +293,8 @@ def check_fit(setup:AttrDict, # from `load_setup`
         raise InputError(f"the setup's model takes {setup.n_in} channel(s); the screen has {c} ({screen.channels}); "
                          "choose them with --channels")
     if h != w or (setup.size is not None and h != setup.size):
-        raise InputError(f"the setup's model was built for {setup.size} x {setup.size} crops; the screen's are {h} x {w}; "
-                         f"pass --size {setup.size}")
+        raise InputError(f"the setup's model was built for {setup.size} x {setup.size} crops; "
+                         f"the screen's are {h} x {w}; pass --size {setup.size}")
 
 # %% ../nbs/08_embed.ipynb #7e2a9c14
 _KEY = b'cellrep_embed'
@@ -236,6 +303,7 @@ def _identity(setup, screen, chunk) -> dict:
     "What a profiles folder depends on: the checkpoint, the screen and the chunk size"
     return dict(checkpoint_sha256=setup.sha256, screen=screen_fingerprint(screen), crops=len(screen), chunk=chunk)
 
+# %% ../nbs/08_embed.ipynb #7c30d683
 def _check_identity(out, ident):
     "Refuse `out` when it holds profiles of other inputs; record `ident` there otherwise"
     path = Path(out)/'chunks'/'identity.json'
@@ -244,36 +312,57 @@ def _check_identity(out, ident):
     old = load_json(path) if path.exists() else (info.get('identity') if isinstance(info, dict) else None)
     if old is not None and old != ident:
         diff = ', '.join(f"{k}: {old.get(k)!r} there, {ident[k]!r} now" for k in ident if old.get(k) != ident[k])
-        raise InputError(f"{out}: holds profiles made from other inputs ({diff}); pass a new --out or remove the folder")
+        raise InputError(f"{out}: holds profiles made from other inputs ({diff}); "
+                         "pass a new --out or remove the folder")
     if old is None: save_json(ident, path)
+
+# %% ../nbs/08_embed.ipynb #9a91e111
+def _key(ident:dict) -> str:
+    "The short hash of a profiles folder's identity that tags each of its chunks"
+    return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:20]
 
 # %% ../nbs/08_embed.ipynb #1b9d7f3e
 def _table(meta:pd.DataFrame, X:np.ndarray, meta_schema:pa.Schema=None) -> pa.Table:
-    "An arrow table of metadata columns and float32 feature columns f0, f1, ... (built from numpy: fast for wide tables)"
-    t = pa.Table.from_pandas(meta.reset_index(drop=True), schema=meta_schema, preserve_index=False).replace_schema_metadata(None)
+    "An arrow table of metadata columns and float32 feature columns f0, f1, ... (built from numpy: fast when wide)"
+    meta = meta.reset_index(drop=True)
+    t = pa.Table.from_pandas(meta, schema=meta_schema, preserve_index=False).replace_schema_metadata(None)
     X = np.asfortranarray(X, dtype=np.float32)
     feats = [pa.array(X[:, i]) for i in range(X.shape[1])]
     return pa.Table.from_arrays(t.columns + feats, names=t.column_names + [f'f{i}' for i in range(X.shape[1])])
 
+# %% ../nbs/08_embed.ipynb #77ce5d09
 def _write_chunk(path, table, key):
     "Write a chunk of profiles atomically, tagged with the key of its inputs"
     with atomic_path(path) as tmp: pq.write_table(table.replace_schema_metadata({_KEY: key.encode()}), tmp)
 
+def _check_key(path, got:str, key:str):
+    "Refuse a chunk whose key says it was made from other inputs"
+    if got == key: return
+    raise InputError(f"{path}: a chunk made from other inputs (key {got or 'missing'!r}, expected {key!r}); "
+                     "remove the folder or pass a new --out")
+
+# %% ../nbs/08_embed.ipynb #73f1505c
 def _chunk_ok(path, key) -> bool:
     "Whether a chunk file is whole (False: encode it again); one made from other inputs is refused"
     try: got = (pq.read_schema(path).metadata or {}).get(_KEY, b'').decode()
     except Exception: return False
-    if got != key: raise InputError(f"{path}: a chunk made from other inputs (key {got or 'missing'!r}, expected {key!r}); "
-                                    "remove the folder or pass a new --out")
+    _check_key(path, got, key)
     return True
 
 def _read_chunk(path, key):
     "Read a chunk of profiles, refused when it was made from other inputs"
     table = pq.read_table(path)
-    got = (table.schema.metadata or {}).get(_KEY, b'').decode()
-    if got != key: raise InputError(f"{path}: a chunk made from other inputs (key {got or 'missing'!r}, expected {key!r}); "
-                                    "remove the folder or pass a new --out")
+    _check_key(path, (table.schema.metadata or {}).get(_KEY, b'').decode(), key)
     return table
+
+# %% ../nbs/08_embed.ipynb #47097a80
+def _encode_chunk(setup:AttrDict, screen:Screen, meta:pd.DataFrame, schema:pa.Schema,
+                  start:int, chunk:int, # the chunk's first crop and size
+                  path, key:str, bs:int, device):
+    "Encode the crops of one chunk and write their profiles, tagged with `key`, to `path`"
+    part = screen[start:start + chunk]
+    reps = encode(setup.backbone, part, bs=bs, device=device)
+    _write_chunk(path, _table(meta.iloc[start:start + chunk], reps.X, schema), key)
 
 # %% ../nbs/08_embed.ipynb #32d4ea2f
 def encode_chunks(setup:AttrDict, # from `load_setup`
@@ -285,19 +374,15 @@ def encode_chunks(setup:AttrDict, # from `load_setup`
                   progress:bool=True, # show a progress bar over the chunks
                  ) -> tuple:
     "Paths of the chunk files of every crop's profile (encoding only the chunks not written before), and their key"
-    chunk = -(-chunk//bs)*bs
-    ident = _identity(setup, screen, chunk)
+    chunk = -(-chunk//bs)*bs; ident = _identity(setup, screen, chunk)
     _check_identity(out, ident)
-    key = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:20]
-    meta = profile_meta(screen.meta)
-    schema = pa.Schema.from_pandas(meta, preserve_index=False).remove_metadata()  # the whole screen's: one type per column
+    key, meta = _key(ident), profile_meta(screen.meta)
+    schema = pa.Schema.from_pandas(meta, preserve_index=False).remove_metadata()  # the whole screen's: a type a column
     starts = range(0, len(screen), chunk)
     paths = [Path(out)/'chunks'/f'chunk-{i//chunk:05d}.parquet' for i in starts]
     for start, path in zip(progress_bar(starts, leave=False) if progress else starts, paths):
         if path.exists() and _chunk_ok(path, key): continue  # a damaged chunk (truncated, overwritten) is encoded again
-        part = screen[start:start + chunk]
-        reps = encode(setup.backbone, part, bs=bs, device=device)
-        _write_chunk(path, _table(meta.iloc[start:start + chunk], reps.X, schema), key)
+        _encode_chunk(setup, screen, meta, schema, start, chunk, path, key, bs, device)
     return paths, key
 
 # %% ../nbs/08_embed.ipynb #3e9b7c21
@@ -315,20 +400,20 @@ def _stream(paths, key, dest):
         finally:
             if writer is not None: writer.close()
 
-def aggregate_wells(crops_file, # crop-level profiles (`Metadata_*` and feature columns)
-                    operation:str='median', # 'median' or 'mean' (pycytominer's `aggregate`)
-                    strata=WELL_STRATA, # the columns a row of the result is one value of
-                    batch:int=256, # features aggregated at a time
-                   ) -> pd.DataFrame:
-    "Well-level profiles of a crop-level file: pycytominer's `aggregate` per well, with the metadata constant within wells"
-    from pycytominer import aggregate
-    if operation not in ('median', 'mean'): raise InputError(f"aggregate {operation!r}: expected 'median' or 'mean'")
-    cols = pq.ParquetFile(crops_file).schema_arrow.names
-    meta_cols, feats = [c for c in cols if c.startswith('Metadata_')], [c for c in cols if not c.startswith('Metadata_')]
-    meta = pq.read_table(crops_file, columns=meta_cols).to_pandas()
+# %% ../nbs/08_embed.ipynb #a5e8b0ee
+def _well_meta(meta:pd.DataFrame, # the crops' metadata
+               strata:list, # the columns a row is one value of
+              ) -> pd.DataFrame:
+    "One row per stratum (well): its strata, the metadata constant within it, and `Metadata_Object_Count`"
     groups = meta.groupby(strata, dropna=False, sort=True)
-    constant = [c for c in meta_cols if c not in strata and (groups[c].nunique(dropna=False) <= 1).all()]
-    wells = groups[constant].first().reset_index().assign(Metadata_Object_Count=groups.size().to_numpy())
+    constant = [c for c in meta.columns if c not in strata and (groups[c].nunique(dropna=False) <= 1).all()]
+    return groups[constant].first().reset_index().assign(Metadata_Object_Count=groups.size().to_numpy())
+
+# %% ../nbs/08_embed.ipynb #4e69b91b
+def _aggregate_features(crops_file, feats:list, wells:pd.DataFrame, strata:list, operation:str,
+                        batch:int) -> np.ndarray:
+    "pycytominer's `aggregate` of the features per stratum, `batch` features at a time, in the order of `wells`"
+    from pycytominer import aggregate
     parts = []
     for i in range(0, len(feats), batch):
         df = pq.read_table(crops_file, columns=strata + feats[i:i + batch]).to_pandas()
@@ -336,7 +421,72 @@ def aggregate_wells(crops_file, # crop-level profiles (`Metadata_*` and feature 
         parts.append(agg[feats[i:i + batch]].to_numpy(np.float32))
         if not agg[strata].reset_index(drop=True).equals(wells[strata]):
             raise RuntimeError("aggregate_wells: pycytominer's groups differ from the metadata's")
-    return pd.concat([wells, pd.DataFrame(np.concatenate(parts, 1), columns=feats)], axis=1)
+    return np.concatenate(parts, 1)
+
+# %% ../nbs/08_embed.ipynb #1f5a8207
+def aggregate_wells(crops_file, # crop-level profiles (`Metadata_*` and feature columns)
+                    operation:str='median', # 'median' or 'mean' (pycytominer's `aggregate`)
+                    strata=WELL_STRATA, # the columns a row of the result is one value of
+                    batch:int=256, # features aggregated at a time
+                   ) -> pd.DataFrame:
+    "Well-level profiles of a crop-level file: pycytominer's `aggregate` per well, with the metadata constant in wells"
+    if operation not in ('median', 'mean'): raise InputError(f"aggregate {operation!r}: expected 'median' or 'mean'")
+    cols = pq.ParquetFile(crops_file).schema_arrow.names
+    meta_cols = [c for c in cols if c.startswith('Metadata_')]
+    feats = [c for c in cols if not c.startswith('Metadata_')]
+    wells = _well_meta(pq.read_table(crops_file, columns=meta_cols).to_pandas(), strata)
+    X = _aggregate_features(crops_file, feats, wells, strata, operation, batch)
+    return pd.concat([wells, pd.DataFrame(X, columns=feats)], axis=1)
+
+# %% ../nbs/08_embed.ipynb #433eb8ca
+def _checked_out(out, aggregate:str, bs:int, chunk:int) -> Path:
+    "The output folder, refused (with the other options) before any work is done"
+    if not str(out).strip(): raise InputError(f"out {str(out)!r}: expected the name of an output folder")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"out {out}: is a file; expected a folder (new, or of these profiles)")
+    if aggregate not in ('median', 'mean'): raise InputError(f"aggregate {aggregate!r}: expected 'median' or 'mean'")
+    if bs < 1 or chunk < 1: raise InputError(f"bs={bs}, chunk={chunk}: expected >= 1")
+    return out
+
+# %% ../nbs/08_embed.ipynb #a7f0729e
+def _inputs(setup, data, size, channels, scaling, columns, screen_kwargs) -> tuple:
+    "The setup, its data parameters and the screen to embed, refused where the model does not fit the screen"
+    s = load_setup(setup)
+    p = data_params(s, data, size, channels, scaling, columns, screen_kwargs)
+    screen = embed_screen(p)
+    check_fit(s, screen)
+    return s, p, screen
+
+# %% ../nbs/08_embed.ipynb #c4a26379
+def _crops_done(files:AttrDict, ident:dict):
+    "The `embed.json` of profiles of these inputs whose crop-level file is written, else None (missing or damaged)"
+    done = load_json_or(files.info, {})
+    if not isinstance(done, dict): done = {}
+    return done if done.get('identity') == ident and files.crops.exists() else None
+
+# %% ../nbs/08_embed.ipynb #b98c5bec
+def _write_wells(files:AttrDict, aggregate:str) -> tuple:
+    "Aggregate the crop-level file into the well-level file; the wells and the feature names"
+    wells = aggregate_wells(files.crops, aggregate)
+    feats = [c for c in wells.columns if not c.startswith('Metadata_')]
+    table = _table(wells.drop(columns=feats), wells[feats].to_numpy())
+    with atomic_path(files.wells) as tmp: pq.write_table(table, tmp)
+    return wells, feats
+
+# %% ../nbs/08_embed.ipynb #26c2f744
+def _embed_info(setup, s:AttrDict, p:AttrDict, screen:Screen, ident:dict, aggregate:str, files:AttrDict,
+                wells:pd.DataFrame, feats:list, start:float) -> dict:
+    "What `embed.json` records: the setup, its checkpoint, the data, the identity, the counts and the seconds"
+    scaled = p.scaling or screen.info.get('params', {}).get('scaling') or 'as rendered'
+    counts = dict(crops=len(screen), wells=len(wells), features=len(feats), plates=int(screen.meta.plate.nunique()),
+                  compounds=int(screen.meta.compound.nunique()))
+    return dict(setup=str(Path(setup).resolve()), kind=s.kind, learner=s.learner, setting=s.setting, seed=s.seed,
+                checkpoint=str(s.checkpoint), checkpoint_sha256=s.sha256, report_run=str(p.run) if p.run else None,
+                data=p.data, channels=list(screen.channels), crop_size=int(screen.crops.shape[-1]), n_in=s.n_in,
+                scaling=scaled, screen_kwargs=p.report_kwargs | p.screen_kwargs, identity=ident, aggregate=aggregate,
+                strata=WELL_STRATA, counts=counts, files=dict(crops=files.crops.name, wells=files.wells.name),
+                cellrep=cellrep.__version__, seconds=time.perf_counter() - start)
 
 # %% ../nbs/08_embed.ipynb #5c1a8e7f
 def embed(setup, # a setup folder of a report (record.json + checkpoint), or an original checkpoint of the paper's code
@@ -344,7 +494,7 @@ def embed(setup, # a setup folder of a report (record.json + checkpoint), or an 
           out='cellrep-embed', # output folder: crops.parquet, wells.parquet, embed.json
           size:int=None, # crop side (default: the report's, else the model's, else 64)
           channels=None, # channels, a list or 'DNA,RNA' (default: the report's, else the data's)
-          scaling=None, # intensity scaling: 'image', 'plate', 'fixed' or (lo, hi) (default: the report's, else the data's)
+          scaling=None, # intensity scaling: 'image', 'plate', 'fixed' or (lo, hi) (default: the report's, else data's)
           columns=None, # renames of index columns, a dict or 'old=new,...'
           screen_kwargs:dict=None, # more options of the screen builder (e.g. `n_per_well` of the synthetic screen)
           aggregate:str='median', # how crops become a well's profile: 'median' or 'mean'
@@ -353,43 +503,22 @@ def embed(setup, # a setup folder of a report (record.json + checkpoint), or an 
           device:str='auto', # 'cpu', 'cuda' or 'auto'
           progress:bool=True, # progress bar and a summary line
          ) -> AttrDict:
-    "Encode every crop of a screen with a setup's backbone; write crop- and well-level profiles and `embed.json` to `out`"
-    if not str(out).strip(): raise InputError(f"out {str(out)!r}: expected the name of an output folder")
-    start, out = time.perf_counter(), Path(out)
-    if out.exists() and not out.is_dir(): raise InputError(f"out {out}: is a file; expected a folder (new, or of these profiles)")
-    if aggregate not in ('median', 'mean'): raise InputError(f"aggregate {aggregate!r}: expected 'median' or 'mean'")
-    if bs < 1 or chunk < 1: raise InputError(f"bs={bs}, chunk={chunk}: expected >= 1")
-    s = load_setup(setup)
-    p = data_params(s, data, size, channels, scaling, columns, screen_kwargs)
-    screen = embed_screen(p)
-    check_fit(s, screen)
+    "Encode every crop of a screen with a setup's backbone; write crop- and well-level profiles and `embed.json`"
+    start, out = time.perf_counter(), _checked_out(out, aggregate, bs, chunk)
+    s, p, screen = _inputs(setup, data, size, channels, scaling, columns, screen_kwargs)
     files = AttrDict(crops=out/'crops.parquet', wells=out/'wells.parquet', info=out/'embed.json')
     ident = _identity(s, screen, -(-chunk//bs)*bs)
-    done = load_json_or(files.info, {})  # missing or damaged: the profiles are made (again)
-    if not isinstance(done, dict): done = {}
-    if done.get('identity') == ident and files.crops.exists():  # the crops are there: at most the wells to redo
-        if done.get('aggregate') == aggregate and files.wells.exists():
-            if progress: print(f"{out}: already holds these profiles")
-            return files
-    else:
-        paths, key = encode_chunks(s, screen, out, bs, chunk, device, progress)
-        _stream(paths, key, files.crops)
-    wells = aggregate_wells(files.crops, aggregate)
-    feats = [c for c in wells.columns if not c.startswith('Metadata_')]
-    with atomic_path(files.wells) as tmp: pq.write_table(_table(wells.drop(columns=feats), wells[feats].to_numpy()), tmp)
-    scaled = p.scaling or screen.info.get('params', {}).get('scaling') or 'as rendered'
-    counts = dict(crops=len(screen), wells=len(wells), features=len(feats), plates=int(screen.meta.plate.nunique()),
-                  compounds=int(screen.meta.compound.nunique()))
-    info = dict(setup=str(Path(setup).resolve()), kind=s.kind, learner=s.learner, setting=s.setting, seed=s.seed,
-                checkpoint=str(s.checkpoint), checkpoint_sha256=s.sha256, report_run=str(p.run) if p.run else None, data=data,
-                channels=list(screen.channels), crop_size=int(screen.crops.shape[-1]), n_in=s.n_in, scaling=scaled,
-                screen_kwargs=p.report_kwargs | p.screen_kwargs, identity=ident, aggregate=aggregate, strata=WELL_STRATA,
-                counts=counts,
-                files=dict(crops=files.crops.name, wells=files.wells.name), cellrep=cellrep.__version__,
-                seconds=time.perf_counter() - start)
+    done = _crops_done(files, ident)  # missing or damaged: the profiles are made (again)
+    if done is None: _stream(*encode_chunks(s, screen, out, bs, chunk, device, progress), files.crops)
+    elif done.get('aggregate') == aggregate and files.wells.exists():
+        if progress: print(f"{out}: already holds these profiles")
+        return files
+    wells, feats = _write_wells(files, aggregate)
+    info = _embed_info(setup, s, p, screen, ident, aggregate, files, wells, feats, start)
     save_json(info, files.info)
     shutil.rmtree(out/'chunks', ignore_errors=True)
-    if progress: print(f"{out}: {len(screen):,} crops and {len(wells):,} wells x {len(feats):,} features ({info['seconds']:.0f} s)")
+    if progress: print(f"{out}: {len(screen):,} crops and {len(wells):,} wells x {len(feats):,} features "
+                       f"({info['seconds']:.0f} s)")
     return files
 
 # %% ../nbs/08_embed.ipynb #2b8e5d71
@@ -408,8 +537,8 @@ def cellrep_embed(setup:str, # a setup folder of a report (record.json + checkpo
                   no_progress:store_true=False, # no progress bar
                  ):
     "Encode every crop of a screen with a trained setup; write crop- and well-level profiles (parquet) and embed.json"
-    try: embed(setup, data, out, size, channels, scaling, columns, aggregate=aggregate, bs=bs, chunk=chunk, device=device,
-               progress=not no_progress)
+    try: embed(setup, data, out, size, channels, scaling, columns, aggregate=aggregate, bs=bs, chunk=chunk,
+               device=device, progress=not no_progress)
     except InputError as e:
         print(f"cellrep-embed: error: {' '.join(str(e).split())}", file=sys.stderr)
         sys.exit(2)

@@ -18,16 +18,34 @@ from joblib import Parallel, delayed
 from fastprogress.fastprogress import progress_bar
 from .core import InputError, Representations, atomic_path, save_json, load_json
 from .data.screen import Screen
+from .data.crops import cache_dir  # no fastai: the worker processes import this module
 
 # %% auto #0
 __all__ = ['TRIVIAL_FEATURES', 'CP_MEASURES', 'GRANULARITY', 'trivial_features', 'fit_rows', 'pixel_features', 'centre_object',
            'cp_functions', 'measure_object', 'cellprofiler_features']
 
-# %% ../nbs/02a_features.ipynb #bce5b4be
+# %% ../nbs/02a_features.ipynb #c46882d5
 TRIVIAL_FEATURES = ('mean', 'median', 'foreground', 'n_objects')
 
+# %% ../nbs/02a_features.ipynb #72060fae
+def _otsu(screen:Screen, pick) -> float:
+    "Otsu's threshold of the first channel's pixels of the crops at `pick`"
+    return float(threshold_otsu(screen.float(torch.as_tensor(pick))[:, 0].numpy()))
+
+# %% ../nbs/02a_features.ipynb #19a07795
+def _trivial_block(x:np.ndarray, # N x C x H x W crops in [0, 1]
+                   threshold:float, # foreground threshold
+                   min_area:int, # smallest object counted, in pixels
+                  ) -> np.ndarray:
+    "The trivial features of a batch of crops: means and medians per channel, foreground fraction, object count"
+    flat = x.reshape(len(x), x.shape[1], -1)
+    fg = x[:, 0] > threshold
+    n_obj = [int((np.bincount(lab.ravel())[1:] >= min_area).sum()) for lab in (ndimage.label(f)[0] for f in fg)]
+    return np.column_stack([flat.mean(2), np.median(flat, 2), fg.reshape(len(x), -1).mean(1), n_obj])
+
+# %% ../nbs/02a_features.ipynb #0d876a0f
 def trivial_features(screen:Screen, # the crops
-                     threshold:float=None, # foreground threshold in [0, 1] (None: Otsu of the first channel over a sample of crops)
+                     threshold:float=None, # foreground threshold in [0, 1] (None: Otsu of the first channel, sampled)
                      min_area:int=4, # smallest object counted, in pixels
                      bs:int=1024, # crops processed at a time
                      seed:int=0, # seed of the sample the threshold is computed on
@@ -35,21 +53,26 @@ def trivial_features(screen:Screen, # the crops
     "Per crop: mean and median intensity per channel, foreground fraction and object count of the first channel"
     if not len(screen): raise InputError("trivial_features: the screen has no crops")
     if threshold is None:
-        pick = np.sort(np.random.default_rng(seed).permutation(len(screen))[:2000])
-        threshold = float(threshold_otsu(screen.float(torch.as_tensor(pick))[:, 0].numpy()))
-    feats = []
-    for i in range(0, len(screen), bs):
-        x = screen.float(slice(i, i + bs)).numpy()
-        flat = x.reshape(len(x), x.shape[1], -1)
-        fg = x[:, 0] > threshold
-        n_obj = [int((np.bincount(lab.ravel())[1:] >= min_area).sum()) for lab in (ndimage.label(f)[0] for f in fg)]
-        feats.append(np.column_stack([flat.mean(2), np.median(flat, 2), fg.reshape(len(x), -1).mean(1), n_obj]))
-    names = [f'{s}_{c}' for s in ('mean', 'median') for c in screen.channels] + [f'foreground_{screen.channels[0]}', f'n_objects_{screen.channels[0]}']
+        threshold = _otsu(screen, np.sort(np.random.default_rng(seed).permutation(len(screen))[:2000]))
+    feats = [_trivial_block(screen.float(slice(i, i + bs)).numpy(), threshold, min_area)
+             for i in range(0, len(screen), bs)]
+    ch = screen.channels
+    names = [f'{s}_{c}' for s in ('mean', 'median') for c in ch] + [f'foreground_{ch[0]}', f'n_objects_{ch[0]}']
     reps = Representations(np.concatenate(feats), screen.meta)
     reps.names, reps.threshold = names, threshold
     return reps
 
-# %% ../nbs/02a_features.ipynb #68229d28
+# %% ../nbs/02a_features.ipynb #131ce958
+def _train_rows(fit:np.ndarray, what:str) -> np.ndarray:
+    "The 'train' rows of a 'train'/'valid'/'test' split per row; any other value is an `InputError`"
+    vals = fit.astype(str)
+    bad = sorted(map(str, set(vals) - {'train', 'valid', 'test'}))
+    if bad:
+        raise InputError(f"{what}: fit has value(s) {bad[:5]}; "
+                         "expected a boolean mask or 'train'/'valid'/'test' per crop")
+    return vals == 'train'
+
+# %% ../nbs/02a_features.ipynb #36d7c999
 def fit_rows(fit, # None (all rows), a boolean mask, or a 'train'/'valid'/'test' split per row ('train' rows)
              n:int, # number of rows
              what:str='fit', # what to name in messages
@@ -59,19 +82,22 @@ def fit_rows(fit, # None (all rows), a boolean mask, or a 'train'/'valid'/'test'
     fit = fit.to_numpy() if isinstance(fit, pd.Series) else np.asarray(fit)
     if fit.ndim != 1 or len(fit) != n:
         raise InputError(f"{what}: fit has shape {fit.shape}; expected one value per crop ({n})")
-    if fit.dtype == bool: mask = fit
-    else:
-        vals = fit.astype(str)
-        bad = sorted(map(str, set(vals) - {'train', 'valid', 'test'}))
-        if bad:
-            raise InputError(f"{what}: fit has value(s) {bad[:5]}; expected a boolean mask or 'train'/'valid'/'test' per crop")
-        mask = vals == 'train'
+    mask = fit if fit.dtype == bool else _train_rows(fit, what)
     if not mask.any(): raise InputError(f"{what}: fit selects no crops; expected at least one True or 'train' row")
     return mask
 
-# %% ../nbs/02a_features.ipynb #304eeb04
-def _flat(screen, idx): "The crops at `idx` as float rows (one flattened crop each)"; return screen.float(idx).flatten(1).numpy()
+# %% ../nbs/02a_features.ipynb #8289af78
+def _flat(screen, idx):
+    "The crops at `idx` as float rows (one flattened crop each)"
+    return screen.float(idx).flatten(1).numpy()
 
+def _fit_sample(fit, n:int, max_fit:int, seed:int) -> np.ndarray:
+    "The rows PCA is fitted on: the `fit` rows of `n`, at most `max_fit` of them drawn at random"
+    rows = np.flatnonzero(fit_rows(fit, n, 'pixel_features'))
+    if len(rows) > max_fit: rows = np.sort(np.random.default_rng(seed).choice(rows, max_fit, replace=False))
+    return rows
+
+# %% ../nbs/02a_features.ipynb #87c6b017
 def pixel_features(screen:Screen, # the crops
                    fit=None, # rows fitted on: a boolean mask, a 'train'/'valid'/'test' split ('train' rows), None (all)
                    n_components:int=50, # principal components kept (fewer when fewer crops or pixels are available)
@@ -84,8 +110,7 @@ def pixel_features(screen:Screen, # the crops
     if not len(screen): raise InputError("pixel_features: the screen has no crops")
     if n_components < 1 or max_fit < 1:
         raise InputError(f"pixel_features: n_components={n_components}, max_fit={max_fit}; expected >= 1")
-    rows = np.flatnonzero(fit_rows(fit, len(screen), 'pixel_features'))
-    if len(rows) > max_fit: rows = np.sort(np.random.default_rng(seed).choice(rows, max_fit, replace=False))
+    rows = _fit_sample(fit, len(screen), max_fit, seed)
     k = min(n_components, len(rows), int(np.prod(screen.crops.shape[1:])))
     pca = PCA(k, random_state=seed).fit(_flat(screen, torch.as_tensor(rows)))
     X = np.concatenate([pca.transform(_flat(screen, slice(i, i + bs))) for i in range(0, len(screen), bs)])
@@ -94,9 +119,9 @@ def pixel_features(screen:Screen, # the crops
     reps.seconds = time.perf_counter() - start
     return reps
 
-# %% ../nbs/02a_features.ipynb #1e296637
+# %% ../nbs/02a_features.ipynb #dd66cbcb
 def _pick(lab, max_dist):
-    "Label under the centre pixel ('centre'), else of the labelled pixel nearest to it within `max_dist` ('nearest'), else 0"
+    "Label under the centre pixel ('centre'), else of the labelled pixel nearest to it within `max_dist`, else 0"
     cy, cx = lab.shape[0]//2, lab.shape[1]//2
     if lab[cy, cx]: return int(lab[cy, cx]), 'centre'
     ys, xs = np.nonzero(lab)
@@ -106,6 +131,7 @@ def _pick(lab, max_dist):
         if d2[i] <= max_dist**2: return int(lab[ys[i], xs[i]]), 'nearest'
     return 0, 'crop'
 
+# %% ../nbs/02a_features.ipynb #6556d34d
 def _declump(obj, min_distance):
     "Label image of `obj` split by a watershed of its distance transform from the transform's (smoothed) peaks"
     dist = ndimage.distance_transform_edt(obj)
@@ -116,7 +142,16 @@ def _declump(obj, min_distance):
     markers[tuple(peaks.T)] = np.arange(1, len(peaks) + 1)
     return watershed(-dist, markers, mask=obj)
 
-# %% ../nbs/02a_features.ipynb #77d9cfa8
+# %% ../nbs/02a_features.ipynb #9d948221
+def _label_image(img, threshold, labels, min_area) -> np.ndarray:
+    "Components of `img` above `threshold` (holes filled), or of `labels`; those under `min_area` pixels set to 0"
+    if labels is None:
+        fg = img > (threshold_otsu(img) if threshold is None else threshold)
+        lab = ndimage.label(ndimage.binary_fill_holes(fg))[0]
+    else: lab = ndimage.label(labels)[0] if labels.dtype == bool else np.asarray(labels)
+    return np.where(np.bincount(lab.ravel())[lab] < min_area, 0, lab)
+
+# %% ../nbs/02a_features.ipynb #e360e9b7
 def centre_object(img:np.ndarray, # H x W nuclear channel in [0, 1]
                   threshold:float=None, # foreground threshold (None: Otsu's threshold of `img`)
                   labels:np.ndarray=None, # H x W label image or boolean mask to use instead of thresholding `img`
@@ -125,12 +160,8 @@ def centre_object(img:np.ndarray, # H x W nuclear channel in [0, 1]
                   declump:bool=True, # split touching nuclei by a watershed (when segmenting `img`, not given `labels`)
                   min_distance:int=5, # smallest distance between the centres of two nuclei split apart (pixels)
                  ) -> tuple:
-    "The object at the crop centre: (H x W boolean mask, 'centre' | 'nearest' | 'crop'), the whole crop when none is near"
-    if labels is None:
-        fg = img > (threshold_otsu(img) if threshold is None else threshold)
-        lab = ndimage.label(ndimage.binary_fill_holes(fg))[0]
-    else: lab = ndimage.label(labels)[0] if labels.dtype == bool else np.asarray(labels)
-    lab = np.where(np.bincount(lab.ravel())[lab] < min_area, 0, lab)
+    "The object at the crop centre: (H x W boolean mask, 'centre'|'nearest'|'crop'), the whole crop when none is near"
+    lab = _label_image(img, threshold, labels, min_area)
     max_dist = min(lab.shape)/4 if max_dist is None else max_dist
     k, how = _pick(lab, max_dist)
     if not k: return np.ones(lab.shape, bool), how
@@ -140,11 +171,12 @@ def centre_object(img:np.ndarray, # H x W nuclear channel in [0, 1]
         obj = parts == (_pick(parts, max_dist)[0] or 1)
     return obj, how
 
-# %% ../nbs/02a_features.ipynb #03eac067
+# %% ../nbs/02a_features.ipynb #73b65500
 CP_MEASURES = ('sizeshape', 'intensity', 'texture', 'granularity')
 GRANULARITY = dict(subsample_size=0.5, image_sample_size=0.5, element_size=4, granular_spectrum_length=8)
 _FUNCS = {}
 
+# %% ../nbs/02a_features.ipynb #8e9fbf94
 def cp_functions(accelerated:bool=True, # cp-measure's numba kernels where numba is installed
                 ) -> dict:
     "cp-measure's core measurement functions by name (`sizeshape`, `feret`, `intensity`, `texture`, `granularity`, ...)"
@@ -158,12 +190,27 @@ def cp_functions(accelerated:bool=True, # cp-measure's numba kernels where numba
         finally: cp_measure.set_accelerator(before)
     return _FUNCS[accelerated]
 
-# %% ../nbs/02a_features.ipynb #184a7fa1
+# %% ../nbs/02a_features.ipynb #d90acd3c
 def _texture_name(k, compartment, ch):
     "The CellProfiler name of a texture feature of cp-measure"
     name, scale = k.split('_', 1)  # 'Contrast', '3_00_256'
     return f'{compartment}_Texture_{name}_{ch}_{scale}'
 
+# %% ../nbs/02a_features.ipynb #5e32da35
+def _channel_measures(f:dict, lab, pix, ch:str, measures, compartment:str, texture_scale:int, granularity:dict) -> dict:
+    "Intensity, texture and granularity measurements (those in `measures`) of the object `lab` in channel `pix`"
+    out = {}
+    if 'intensity' in measures:
+        out.update({f'{compartment}_{k}_{ch}': v[0] for k, v in f['intensity'](lab, pix).items()})
+    if 'texture' in measures:
+        tex = f['texture'](lab, pix, scale=texture_scale)
+        out.update({_texture_name(k, compartment, ch): v[0] for k, v in tex.items()})
+    if 'granularity' in measures:
+        gran = f['granularity'](lab, pix, **(granularity or GRANULARITY))
+        out.update({f'{compartment}_{k}_{ch}': v[0] for k, v in gran.items()})
+    return out
+
+# %% ../nbs/02a_features.ipynb #0dfce3c6
 def measure_object(mask:np.ndarray, # H x W boolean mask of the object
                    pixels:np.ndarray, # C x H x W intensities in [0, 1]
                    channels=('DNA',), # one name per channel
@@ -180,17 +227,10 @@ def measure_object(mask:np.ndarray, # H x W boolean mask of the object
         out.update({f'{compartment}_AreaShape_{k}': v[0] for k, v in shape.items()})
     for c, ch in enumerate(channels):
         pix = np.asarray(pixels[c], np.float64)
-        if 'intensity' in measures:
-            out.update({f'{compartment}_{k}_{ch}': v[0] for k, v in f['intensity'](lab, pix).items()})
-        if 'texture' in measures:
-            tex = f['texture'](lab, pix, scale=texture_scale)
-            out.update({_texture_name(k, compartment, ch): v[0] for k, v in tex.items()})
-        if 'granularity' in measures:
-            gran = f['granularity'](lab, pix, **(granularity or GRANULARITY))
-            out.update({f'{compartment}_{k}_{ch}': v[0] for k, v in gran.items()})
+        out.update(_channel_measures(f, lab, pix, ch, measures, compartment, texture_scale, granularity))
     return out
 
-# %% ../nbs/02a_features.ipynb #4e1e30fb
+# %% ../nbs/02a_features.ipynb #5f724a69
 _EXCLUDED = ('_AreaShape_Center_', '_AreaShape_BoundingBox', '_AreaShape_SpatialMoment_', '_Location_',
              '_AreaShape_NormalizedMoment_0_0', '_AreaShape_NormalizedMoment_0_1', '_AreaShape_NormalizedMoment_1_0')
 
@@ -207,7 +247,7 @@ def _cp_chunk(crops, max_value, labels, threshold, p):
     names = list(rows[0])
     return names, np.array([[r[k] for k in names] for r in rows], dtype=np.float64), objects
 
-# %% ../nbs/02a_features.ipynb #77bfe4cf
+# %% ../nbs/02a_features.ipynb #25fc1f9f
 def _features_key(screen, masks, p) -> str:
     "Hash of the crops' bytes (and the masks'), their shape and type, and the parameters"
     what = dict(p, shape=list(screen.crops.shape), dtype=str(screen.crops.dtype))
@@ -217,45 +257,54 @@ def _features_key(screen, masks, p) -> str:
         for i in range(0, len(arr), 4096): h.update(np.ascontiguousarray(arr[i:i+4096]).tobytes())
     return h.hexdigest()[:20]
 
+# %% ../nbs/02a_features.ipynb #de6ff35e
 def _check_masks(masks, screen):
     "The masks as an N x H x W array matching the screen's crops, or an `InputError` that says what was expected"
     if masks is None: return None
     masks = np.asarray(masks)
     want = (len(screen), *screen.crops.shape[2:])
     if masks.shape != want:
-        raise InputError(f"cellprofiler_features: masks of shape {masks.shape}; expected N x H x W = {want}, one label image per crop")
+        raise InputError(f"cellprofiler_features: masks of shape {masks.shape}; expected N x H x W = {want}, "
+                         "one label image per crop")
     if masks.dtype != bool and masks.dtype.kind not in 'iu':
         raise InputError(f"cellprofiler_features: masks of dtype {masks.dtype}; expected integer labels or booleans")
     return masks
 
-# %% ../nbs/02a_features.ipynb #cb8d55d5
+# %% ../nbs/02a_features.ipynb #1adfe206
+def _select_warnings(what:str, names:np.ndarray, keep, fill, drop_na, na_cutoff:float, objects):
+    "Warn about the non-finite values replaced, the features dropped as non-finite, and the crops measured whole"
+    n = len(fill)
+    if fill.any():
+        warnings.warn(f"{what}: {int(fill.any(1).sum())} of {n} crops had non-finite values in "
+                      f"{int(fill.any(0).sum())} feature(s) (e.g. {names[keep][fill.any(0)][0]}); "
+                      "replaced by the feature's median over the screen")
+    if drop_na.any():
+        warnings.warn(f"{what}: dropped {int(drop_na.sum())} feature(s) non-finite in more than {na_cutoff:.0%} "
+                      f"of the {n} crops, e.g. {names[drop_na][0]}")
+    n_crop = int((np.asarray(objects) == 'crop').sum())
+    if n_crop: warnings.warn(f"{what}: {n_crop} of {n} crops have no object near the centre; "
+                             "they are measured on the whole crop (reps.objects == 'crop')")
+
+# %% ../nbs/02a_features.ipynb #1de9070a
 def _select(X, names, objects, what, na_cutoff):
     "Drop position and undefined features, features non-finite in more than `na_cutoff` of the crops, and constant ones"
-    n, names = len(X), np.asarray(names)
+    names = np.asarray(names)
     excluded = np.array([any(e in nm for e in _EXCLUDED) for nm in names], dtype=bool)
     bad = ~np.isfinite(X)
     drop_na = ~excluded & (bad.mean(0) > na_cutoff)
     keep = ~excluded & ~drop_na
-    X = X[:, keep].copy()
-    fill = bad[:, keep]
+    X, fill = X[:, keep].copy(), bad[:, keep]
     if fill.any():  # rare undefined values (the texture of an object thinner than the texture scale): the median
         X[fill] = np.broadcast_to(np.nanmedian(np.where(fill, np.nan, X), 0), X.shape)[fill]
-        warnings.warn(f"{what}: {int(fill.any(1).sum())} of {n} crops had non-finite values in {int(fill.any(0).sum())} "
-                      f"feature(s) (e.g. {names[keep][fill.any(0)][0]}); replaced by the feature's median over the screen")
-    if drop_na.any():
-        warnings.warn(f"{what}: dropped {int(drop_na.sum())} feature(s) non-finite in more than {na_cutoff:.0%} of the {n} "
-                      f"crops, e.g. {names[drop_na][0]}")
-    n_crop = int((np.asarray(objects) == 'crop').sum())
-    if n_crop: warnings.warn(f"{what}: {n_crop} of {n} crops have no object near the centre; they are measured on the whole "
-                             "crop (reps.objects == 'crop')")
+    _select_warnings(what, names, keep, fill, drop_na, na_cutoff, objects)
     const = X.max(0) == X.min(0)
     kept = names[keep]
     dropped = dict(excluded=names[excluded].tolist(), non_finite=names[drop_na].tolist(), constant=kept[const].tolist())
     return X[:, ~const], kept[~const].tolist(), dropped
 
-# %% ../nbs/02a_features.ipynb #514b2075
+# %% ../nbs/02a_features.ipynb #6ae1e759
 def _cached_features(folder):
-    "(X, names, objects, seconds) from a feature cache folder, or None with a warning when it is damaged (measured again)"
+    "(X, names, objects, seconds) from a feature cache folder, or None with a warning when it is damaged"
     try:
         info, df = load_json(folder/'info.json'), pd.read_parquet(folder/'features.parquet')
         return df[info['names']].to_numpy(np.float64), info['names'], df['object'].to_numpy(), info['seconds']
@@ -263,10 +312,43 @@ def _cached_features(folder):
         warnings.warn(f"feature cache {folder} is damaged ({type(e).__name__}: {e}): measured again")
         return None
 
+# %% ../nbs/02a_features.ipynb #c65a0107
+def _write_features(folder:Path, X, names:list, objects, seconds:float, n:int, p:dict):
+    "Cache the raw measurements in `folder` (atomically); a cache that cannot be written is a warning"
+    try:
+        with atomic_path(folder) as tmp:
+            tmp.mkdir(parents=True)
+            pd.DataFrame(X, columns=names).assign(object=objects).to_parquet(tmp/'features.parquet')
+            save_json(dict(names=names, seconds=seconds, n=n, params=p), tmp/'info.json')
+    except OSError as e:  # a read-only or full cache costs the next run the measuring, never this run its result
+        warnings.warn(f"feature cache {folder}: cannot write ({e.strerror or e}); the measurements are not cached")
+
+# %% ../nbs/02a_features.ipynb #9a89f260
+def _check_measures(measures, what:str) -> list:
+    "`measures` as a list of names of `CP_MEASURES` (one name may be given as a string)"
+    measures = [measures] if isinstance(measures, str) else list(measures)
+    unknown = [m for m in measures if m not in CP_MEASURES]
+    if unknown or not measures:
+        raise InputError(f"{what}: measures {unknown or measures}; expected some of {list(CP_MEASURES)}")
+    return measures
+
+# %% ../nbs/02a_features.ipynb #8986350a
+def _measure(screen:Screen, masks, threshold, p:dict, n_jobs:int, chunk:int, progress:bool) -> tuple:
+    "Segment and measure every crop in chunks over `n_jobs` processes: (names, N x F measurements, objects)"
+    # a worker of `compare` has its share of the cores
+    if n_jobs is None: n_jobs = torch.get_num_threads() if len(screen) > 2000 else 1
+    tasks = (delayed(_cp_chunk)(screen.crops[i:i+chunk].numpy(), screen.max_value,
+                                None if masks is None else masks[i:i+chunk], threshold, p)
+             for i in range(0, len(screen), chunk))
+    parts = Parallel(n_jobs=n_jobs, return_as='generator')(tasks)
+    parts = list(progress_bar(parts, total=-(-len(screen)//chunk), leave=False) if progress else parts)
+    return parts[0][0], np.concatenate([x for _, x, _ in parts]), np.concatenate([o for _, _, o in parts])
+
+# %% ../nbs/02a_features.ipynb #4c563326
 def cellprofiler_features(screen:Screen, # the crops
                           masks=None, # N x H x W label images or boolean masks (None: segment the first channel)
-                          threshold:float=None, # foreground threshold in [0, 1] (None: Otsu of the first channel, sampled)
-                          fit=None, # rows the threshold's sample is drawn from: a mask, a split ('train' rows) or None (all)
+                          threshold:float=None, # foreground threshold in [0, 1] (None: Otsu of channel 1, sampled)
+                          fit=None, # rows the threshold is sampled from: a mask, a split ('train' rows) or None (all)
                           measures=CP_MEASURES, # which of `CP_MEASURES` to compute
                           min_area:int=16, # smaller components are not objects (pixels)
                           max_dist:float=None, # farthest an object may lie from the centre (None: side/4)
@@ -275,52 +357,34 @@ def cellprofiler_features(screen:Screen, # the crops
                           texture_scale:int=3, # Haralick co-occurrence distance (pixels)
                           granularity:dict=None, # `get_granularity` parameters (None: `GRANULARITY`)
                           compartment:str='Nuclei', # prefix of the feature names
-                          na_cutoff:float=0.05, # drop features non-finite in more than this share of crops (pycytominer's)
-                          n_jobs:int=None, # worker processes (None: one per torch thread for more than 2,000 crops, else 1)
+                          na_cutoff:float=0.05, # drop features non-finite in more than this share of crops
+                          n_jobs:int=None, # worker processes (None: one per torch thread above 2,000 crops, else 1)
                           chunk:int=256, # crops per task
                           cache=True, # True: cache under `cache_dir()`; a folder: cache there; False: no cache
                           progress:bool=False, # show a progress bar
                           seed:int=0, # seed of the sample the threshold is computed on
                          ) -> Representations:
-    "CellProfiler features (cp-measure) of the object at each crop's centre: shape; intensity, texture, granularity per channel"
-    from cellrep.data.screen import cache_dir  # here: the worker processes need not import fastai
+    "CellProfiler features (cp-measure) of each crop's centre object: shape; intensity, texture, granularity by channel"
     start, what = time.perf_counter(), 'cellprofiler_features'
     if not len(screen): raise InputError(f"{what}: the screen has no crops")
-    measures = [measures] if isinstance(measures, str) else list(measures)
-    unknown = [m for m in measures if m not in CP_MEASURES]
-    if unknown or not measures:
-        raise InputError(f"{what}: measures {unknown or measures}; expected some of {list(CP_MEASURES)}")
+    measures = _check_measures(measures, what)
     masks = _check_masks(masks, screen)
     if masks is None and threshold is None:
         rows = np.flatnonzero(fit_rows(fit, len(screen), what))
-        pick = np.sort(np.random.default_rng(seed).permutation(rows)[:2000])
-        threshold = float(threshold_otsu(screen.float(torch.as_tensor(pick))[:, 0].numpy()))
+        threshold = _otsu(screen, np.sort(np.random.default_rng(seed).permutation(rows)[:2000]))
     p = dict(channels=list(screen.channels), measures=measures, min_area=min_area, max_dist=max_dist, declump=declump,
              min_distance=min_distance, texture_scale=texture_scale, granularity=granularity or GRANULARITY,
              compartment=compartment, threshold=None if masks is not None else threshold, version=1)
     folder = None
     if cache is not False:
-        folder = (cache_dir() if cache is True else Path(cache))/'features'/f'cellprofiler-{_features_key(screen, masks, p)}'
+        key = _features_key(screen, masks, p)
+        folder = (cache_dir() if cache is True else Path(cache))/'features'/f'cellprofiler-{key}'
     got = _cached_features(folder) if folder is not None and (folder/'info.json').exists() else None
     if got is not None: X, names, objects, seconds, cached = *got, True
     else:
-        if n_jobs is None: n_jobs = torch.get_num_threads() if len(screen) > 2000 else 1  # a worker of `compare` has its share of the cores
-        tasks = (delayed(_cp_chunk)(screen.crops[i:i+chunk].numpy(), screen.max_value,
-                                    None if masks is None else masks[i:i+chunk], threshold, p)
-                 for i in range(0, len(screen), chunk))
-        parts = Parallel(n_jobs=n_jobs, return_as='generator')(tasks)
-        parts = list(progress_bar(parts, total=-(-len(screen)//chunk), leave=False) if progress else parts)
-        names, X = parts[0][0], np.concatenate([x for _, x, _ in parts])
-        objects = np.concatenate([o for _, _, o in parts])
+        names, X, objects = _measure(screen, masks, threshold, p, n_jobs, chunk, progress)
         seconds, cached = time.perf_counter() - start, False
-        if folder is not None:
-            try:
-                with atomic_path(folder) as tmp:
-                    tmp.mkdir(parents=True)
-                    pd.DataFrame(X, columns=names).assign(object=objects).to_parquet(tmp/'features.parquet')
-                    save_json(dict(names=names, seconds=seconds, n=len(screen), params=p), tmp/'info.json')
-            except OSError as e:  # a read-only or full cache costs the next run the measuring, never this run its result
-                warnings.warn(f"feature cache {folder}: cannot write ({e.strerror or e}); the measurements are not cached")
+        if folder is not None: _write_features(folder, X, names, objects, seconds, len(screen), p)
     X, kept, dropped = _select(X, names, objects, what, na_cutoff)
     reps = Representations(X, screen.meta)
     reps.names, reps.objects, reps.dropped, reps.threshold = kept, np.asarray(objects), dropped, p['threshold']

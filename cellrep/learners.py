@@ -1,4 +1,4 @@
-"""The paper's four learners (weakly-supervised, autoencoder, regularized, BYOL) as fastai `Learner`s, its early-stopping rule, run records of time and memory, resumable checkpoints, `train_setup` for any of the 16 setups, and the checks to run first on a new device.
+"""The paper's four learners (weakly-supervised, autoencoder, regularized, BYOL) as fastai `Learner`s, its early-stopping rule, run records of time and memory, resumable checkpoints.
 
 Docs: https://cellrep.github.io/cellrep/learners.html.md"""
 
@@ -6,10 +6,10 @@ Docs: https://cellrep.github.io/cellrep/learners.html.md"""
 
 # %% ../nbs/04_learners.ipynb #3e1322d0
 from __future__ import annotations
-import math, random, tempfile, time
+import math, random, tempfile
 from copy import deepcopy
 from pathlib import Path
-import numpy as np, pandas as pd, torch
+import numpy as np, torch
 from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import store_attr, patch, listify
@@ -17,81 +17,30 @@ from fastcore.meta import delegates
 from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.progress import ProgressCallback  # adds `Learner.no_bar` and the progress bar to the defaults
 from fastai.data.core import DataLoaders
-from fastai.data.load import DataLoader
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import accuracy
 from fastai.optimizer import OptimWrapper
-from fastai.torch_core import set_seed, find_bs
+from fastai.torch_core import set_seed
 from fastcore.foundation import L
-from .core import InputError, Representations, RepsWriter, atomic_path, get_device, reset_peak_memory, peak_memory, synchronize, keep_freed_memory
-from .data.screen import Screen
-from .models import Backbone, Autoencoder, Classifier, Regularized, BYOL
+from .core import InputError, atomic_path
+from .models import Autoencoder, Classifier, Regularized, BYOL
+from .records import RunRecord, _model_device
 from .backbones import make_backbone
-from .data.screen import screen_dls
-from .fixtures import toy_screen
-from .augment import BatchAugment, CropAugment, get_setting, SETTINGS
 
 # %% auto #0
-__all__ = ['LEARNERS', 'paper_adam', 'RunRecord', 'paper_should_stop', 'PaperEarlyStop', 'InputAsTarget', 'weakly_learner',
-           'recon_mse', 'recon_psnr', 'autoencoder_learner', 'recon_bce', 'head_ce', 'head_accuracy', 'RegularizedLoss',
-           'TakeTurns', 'regularized_learner', 'byol_loss', 'proj_std', 'cosine_ema', 'BYOLTarget', 'byol_learner',
-           'ChannelsLastIO', 'BF16Autocast', 'bf16_supported', 'compile_parts', 'TorchCompile', 'Checkpoint',
-           'backbone_of', 'encode', 'train_setup', 'plot_records', 'device_checks']
+__all__ = ['LEARNERS', 'paper_adam', 'paper_should_stop', 'PaperEarlyStop', 'InputAsTarget', 'weakly_learner', 'recon_mse',
+           'recon_psnr', 'autoencoder_learner', 'recon_bce', 'head_ce', 'head_accuracy', 'RegularizedLoss', 'TakeTurns',
+           'regularized_learner', 'byol_loss', 'proj_std', 'cosine_ema', 'BYOLTarget', 'byol_learner', 'ChannelsLastIO',
+           'BF16Autocast', 'compile_parts', 'TorchCompile', 'Checkpoint']
 
 # %% ../nbs/04_learners.ipynb #ed0d3fc4
 @delegates(torch.optim.Adam)
 def paper_adam(params, # parameters, or the parameter groups a fastai splitter gives
                lr:float=1e-4, # learning rate
                **kwargs) -> OptimWrapper:
-    "The paper's Adam (betas 0.9 and 0.999, eps 1e-8, no weight decay: PyTorch's defaults), fused, as a fastai optimizer"
+    "The paper's Adam (betas 0.9, 0.999, eps 1e-8, no weight decay: PyTorch's defaults), fused, as a fastai optimizer"
     return OptimWrapper(params, torch.optim.Adam, lr=lr, **{'fused': True, **kwargs})
-
-# %% ../nbs/04_learners.ipynb #54cb54e5
-def _model_device(model): "The device of a model's parameters"; return next(model.parameters()).device
-
-class RunRecord(Callback):
-    "Per-epoch losses, optimizer steps, wall time, training images/s and peak memory into `learn.record`"
-    order = 55
-    def before_fit(self):
-        self.device = _model_device(self.learn.model)
-        self.learn.record = dict(epochs=self.n_epoch, epochs_run=0, stopped_early=False, device=str(self.device),
-                                 seconds=0., peak_memory=0, train_loss=[], valid_loss=[], seconds_per_epoch=[],
-                                 train_seconds=[], train_images=[], steps_per_epoch=[], peak_memory_per_epoch=[],
-                                 metrics={})
-
-    def before_epoch(self):
-        synchronize(self.device); reset_peak_memory(self.device)
-        self.sums, self.steps = {True: [0., 0], False: [0., 0]}, 0
-        self.start = time.perf_counter()
-
-    def before_train(self): self.train_start = time.perf_counter()
-    def after_train(self):
-        synchronize(self.device)
-        self.train_seconds = time.perf_counter() - self.train_start
-
-    def after_step(self): self.steps += 1  # every optimizer step, the extra crop groups of multi-crop included
-
-    def after_loss(self):
-        n = find_bs(self.learn.yb)
-        s = self.sums[self.training]
-        s[0] += self.learn.loss.detach().float()*n; s[1] += n  # summed on the device: no wait for the GPU every batch
-
-    def after_epoch(self):
-        synchronize(self.device)
-        r, (tl, tn), (vl, vn) = self.learn.record, self.sums[True], self.sums[False]
-        r['train_loss'].append(float(tl)/tn if tn else float('nan')); r['valid_loss'].append(float(vl)/vn if vn else float('nan'))
-        r['seconds_per_epoch'].append(time.perf_counter() - self.start)
-        r['train_seconds'].append(getattr(self, 'train_seconds', float('nan'))); r['train_images'].append(tn)
-        r.setdefault('steps_per_epoch', []).append(self.steps)
-        r['peak_memory_per_epoch'].append(peak_memory(self.device))
-        recorder = getattr(self.learn, 'recorder', None)
-        if recorder is not None and recorder.values:
-            for name, v in zip(recorder.metric_names[3:-1], recorder.values[-1][2:]): r['metrics'].setdefault(name, []).append(float(v))
-        r.update(epochs_run=len(r['train_loss']), seconds=sum(r['seconds_per_epoch']), steps=sum(r['steps_per_epoch']),
-                 peak_memory=max(r['peak_memory_per_epoch']),
-                 final_train_loss=r['train_loss'][-1], final_valid_loss=r['valid_loss'][-1],
-                 train_images_per_s=sum(r['train_images'])/sum(r['train_seconds']))
 
 # %% ../nbs/04_learners.ipynb #bcb9fef0
 def paper_should_stop(losses, # the epochs' mean training losses so far
@@ -141,8 +90,11 @@ def weakly_learner(dls:DataLoaders, # batches of (x, y)
     return _learner(dls, model, CrossEntropyLossFlat(), lr=lr, metrics=accuracy, **kwargs)
 
 # %% ../nbs/04_learners.ipynb #f8d1e6bf
-def _recon_logits(pred): "The reconstruction logits of an autoencoder's or a regularized model's prediction"; return pred[0] if isinstance(pred, (tuple, list)) else pred
+def _recon_logits(pred):
+    "The reconstruction logits of an autoencoder's or a regularized model's prediction"
+    return pred[0] if isinstance(pred, (tuple, list)) else pred
 
+# %% ../nbs/04_learners.ipynb #36b85feb
 def recon_mse(pred, x, *_):
     "Mean squared error of the reconstructed pixels"
     return F.mse_loss(torch.sigmoid(_recon_logits(pred).float()), x)
@@ -162,9 +114,21 @@ def autoencoder_learner(dls:DataLoaders, # batches of (x, y); y is not used
                         **kwargs):
     "The unsupervised learner: `Autoencoder` trained to reconstruct its input with a binary cross-entropy"
     cbs = [InputAsTarget()] + listify(kwargs.pop('cbs', None))
-    return _learner(dls, Autoencoder(n_in), nn.BCEWithLogitsLoss(), lr=lr, metrics=[recon_mse, recon_psnr], cbs=cbs, **kwargs)
+    metrics = [recon_mse, recon_psnr]
+    return _learner(dls, Autoencoder(n_in), nn.BCEWithLogitsLoss(), lr=lr, metrics=metrics, cbs=cbs, **kwargs)
 
 # %% ../nbs/04_learners.ipynb #2fe66185
+def _reconstruct(model:nn.Module, # an autoencoder or a regularized model
+                 x:torch.Tensor, # a batch
+                ) -> torch.Tensor:
+    "The model's reconstructions of `x` (pixels in [0, 1], on the CPU), computed in eval mode without gradients"
+    was_training = model.training
+    model.eval()
+    with torch.no_grad(): recon = torch.sigmoid(_recon_logits(model(x.to(_model_device(model)))).float()).cpu()
+    model.train(was_training)
+    return recon
+
+# %% ../nbs/04_learners.ipynb #1decb95c
 @patch
 def show_reconstructions(self:Learner, dl=None, # batches to show (default: the validation set)
                          n:int=8, # number of images
@@ -172,10 +136,7 @@ def show_reconstructions(self:Learner, dl=None, # batches to show (default: the 
     "Originals (top row) over the model's reconstructions (bottom row)"
     import matplotlib.pyplot as plt
     x = next(iter(dl or self.dls.valid))[0][:n]
-    was_training = self.model.training
-    self.model.eval()
-    with torch.no_grad(): recon = torch.sigmoid(_recon_logits(self.model(x.to(_model_device(self.model)))).float()).cpu()
-    self.model.train(was_training)
+    recon = _reconstruct(self.model, x)
     fig, axs = plt.subplots(2, len(x), figsize=figsize or (1.5*len(x), 3.2), squeeze=False)
     for i in range(len(x)):
         for row, im in enumerate((x[i].cpu(), recon[i])):
@@ -184,13 +145,19 @@ def show_reconstructions(self:Learner, dl=None, # batches to show (default: the 
     return fig
 
 # %% ../nbs/04_learners.ipynb #4b279d7f
-def recon_bce(pred, x, y):  "Reconstruction loss (BCE) of the regularized learner"; return F.binary_cross_entropy_with_logits(pred[0].float(), x)
+def recon_bce(pred, x, y):
+    "Reconstruction loss (BCE) of the regularized learner"
+    return F.binary_cross_entropy_with_logits(pred[0].float(), x)
 
 # %% ../nbs/04_learners.ipynb #8591966d
-def head_ce(pred, x, y): "Classifier loss (cross-entropy) of the regularized learner"; return F.cross_entropy(pred[1].float(), y)
+def head_ce(pred, x, y):
+    "Classifier loss (cross-entropy) of the regularized learner"
+    return F.cross_entropy(pred[1].float(), y)
 
 # %% ../nbs/04_learners.ipynb #2fb39cd6
-def head_accuracy(pred, x, y): "Classifier accuracy of the regularized learner"; return accuracy(pred[1], y)
+def head_accuracy(pred, x, y):
+    "Classifier accuracy of the regularized learner"
+    return accuracy(pred[1], y)
 
 # %% ../nbs/04_learners.ipynb #7e902e5c
 class RegularizedLoss(nn.Module):
@@ -201,25 +168,44 @@ class RegularizedLoss(nn.Module):
         return recon + self.reg_weight*head_ce(pred, x, y) if self.reg_weight else recon
 
 # %% ../nbs/04_learners.ipynb #5dd70fc1
+def _opt_state(opt):
+    "An optimizer's state as `torch.load(weights_only=True)` reads it back"
+    if opt is None: return None
+    if isinstance(opt, OptimWrapper): return opt.state_dict()
+    return {'state': opt.state_dict()['state'], 'hypers': [dict(h) for h in opt.hypers]}  # fastai's: hypers in an `L`
+
+# %% ../nbs/04_learners.ipynb #a7a5b07d
+def _load_opt_state(opt, sd):
+    "Load an optimizer state saved by `_opt_state` into a fastai or wrapped PyTorch optimizer"
+    opt.load_state_dict(sd if isinstance(opt, OptimWrapper) else {'state': sd['state'], 'hypers': L(sd['hypers'])})
+
+# %% ../nbs/04_learners.ipynb #a5b7057e
+def _classifier_step(head:nn.Module, # the regularized model's classifier head
+                     opt, # the head's optimizer
+                     pred:tuple, # the model's `(recon, logits, z)`
+                     y:torch.Tensor, # the labels
+                    ) -> tuple:
+    "One optimizer step of `head` on the classifier loss; the prediction with the updated head's logits"
+    recon, logits, z = pred
+    opt.zero_grad()
+    head_ce(pred, None, y).backward(inputs=list(head.parameters()))
+    opt.step()
+    return (recon, head(z), z)
+
+# %% ../nbs/04_learners.ipynb #b6dda6f8
 class TakeTurns(Callback):
     "The regularized learner's classifier step (head only, own optimizer) before fastai's autoencoder step"
     order = InputAsTarget.order + 1
     def __init__(self, head_lr:float=None, # learning rate of the head (default: the learner's)
-                ):
-        store_attr()
-        self.head_opt = None
+                ): store_attr(); self.head_opt = None
 
     def before_fit(self):
-        if self.head_opt is None: self.head_opt = self.learn.opt_func(list(self.learn.model.head.parameters()), lr=self.head_lr or self.learn.lr)
+        if self.head_opt is not None: return
+        self.head_opt = self.learn.opt_func(list(self.learn.model.head.parameters()), lr=self.head_lr or self.learn.lr)
 
-    def after_pred(self):
+    def after_pred(self):  # the autoencoder step then sees the updated head
         if not self.training: return
-        recon, logits, z = self.learn.pred
-        head = self.learn.model.head
-        self.head_opt.zero_grad()
-        head_ce(self.learn.pred, None, self.learn.yb[-1]).backward(inputs=list(head.parameters()))
-        self.head_opt.step()
-        self.learn.pred = (recon, head(z), z)  # the autoencoder step sees the updated head
+        self.learn.pred = _classifier_step(self.model.head, self.head_opt, self.pred, self.yb[-1])
 
     def after_step(self): self.head_opt.zero_grad()  # the head's gradient from the autoencoder step is not used
     def state_dict(self): return _opt_state(self.head_opt)
@@ -227,22 +213,15 @@ class TakeTurns(Callback):
         self.before_fit()
         _load_opt_state(self.head_opt, sd)
 
-def _ae_params(m): "The parameters the autoencoder step of the regularized learner trains: backbone and decoder"; return [list(m.backbone.parameters()) + list(m.decoder.parameters())]
-
-def _opt_state(opt):
-    "An optimizer's state as `torch.load(weights_only=True)` reads it back (fastai's own `Optimizer` holds its hypers in an `L`)"
-    if opt is None: return None
-    if isinstance(opt, OptimWrapper): return opt.state_dict()
-    return {'state': opt.state_dict()['state'], 'hypers': [dict(h) for h in opt.hypers]}
-
-def _load_opt_state(opt, sd):
-    "Load an optimizer state saved by `_opt_state` into a fastai or wrapped PyTorch optimizer"
-    opt.load_state_dict(sd if isinstance(opt, OptimWrapper) else {'state': sd['state'], 'hypers': L(sd['hypers'])})
+# %% ../nbs/04_learners.ipynb #b45872a5
+def _ae_params(m):
+    "The parameters the autoencoder step of the regularized learner trains: backbone and decoder"
+    return [list(m.backbone.parameters()) + list(m.decoder.parameters())]
 
 # %% ../nbs/04_learners.ipynb #4e0c3891
 @delegates(_learner)
 def regularized_learner(dls:DataLoaders, # batches of (x, y)
-                        reg_weight:float=1.0, # weight of the classifier loss in the autoencoder step (0: the paper's code)
+                        reg_weight:float=1.0, # classifier loss weight in the autoencoder step (0: the paper's code)
                         n_in:int=1, # image channels
                         lr:float=1e-4, # constant learning rate of both steps
                         head_lr:float=None, # learning rate of the head (default: `lr`)
@@ -276,6 +255,7 @@ def cosine_ema(cb:Callback, # a callback of the learner in training
     progress = min((done + (cb.iter + 1)/cb.n_iter)/max(total, 1), 1.)  # after this step
     return 1 - (1 - start)*(math.cos(math.pi*progress) + 1)/2
 
+# %% ../nbs/04_learners.ipynb #8f201fad
 class BYOLTarget(Callback):
     "Exponential moving average of BYOL's online network into its target after every optimizer step"
     order = TakeTurns.order + 1
@@ -286,15 +266,15 @@ class BYOLTarget(Callback):
         store_attr()
 
     def current_decay(self): "The decay for the step in progress"; return cosine_ema(self, self.decay, self.cosine)
-
     def after_step(self): self.learn.model.update_target(self.current_decay())
 
     def before_epoch(self): self.stds = []
-    def after_batch(self):
-        if self.training: self.stds.append(proj_std(self.learn.pred).detach())  # kept on the device: no wait for the GPU every batch
+    def after_batch(self):  # the monitor is kept on the device: no wait for the GPU every batch
+        if self.training: self.stds.append(proj_std(self.learn.pred).detach())
     def after_epoch(self):
         r = getattr(self.learn, 'record', None)
-        if r is not None and self.stds: r.setdefault('train_proj_std', []).append(torch.stack(self.stds).float().mean().item())
+        if r is None or not self.stds: return
+        r.setdefault('train_proj_std', []).append(torch.stack(self.stds).float().mean().item())
 
 # %% ../nbs/04_learners.ipynb #56c7ea6b
 @delegates(_learner)
@@ -311,14 +291,17 @@ def byol_learner(dls:DataLoaders, # batches of (x, y); y is not used
                  **kwargs):
     "The self-supervised learner: `BYOL` with its moving-average target updated by `BYOLTarget`"
     cbs = [BYOLTarget(decay, cosine)] + listify(kwargs.pop('cbs', None))
-    model = BYOL(n_in, make_backbone(backbone, n_in, size), proj_size=proj_size, proj_hidden=proj_hidden, view_aug=view_aug, size=size)
+    model = BYOL(n_in, make_backbone(backbone, n_in, size), proj_size=proj_size, proj_hidden=proj_hidden,
+                 view_aug=view_aug, size=size)
     return _learner(dls, model, byol_loss, lr=lr, metrics=proj_std, cbs=cbs, **kwargs)
 
 # %% ../nbs/04_learners.ipynb #a2d998b6
 def _to_channels_last(module, args):
     "A forward pre-hook: 4-d tensor inputs in channels-last memory format"
-    return tuple(a.contiguous(memory_format=torch.channels_last) if torch.is_tensor(a) and a.ndim == 4 else a for a in args)
+    return tuple(a.contiguous(memory_format=torch.channels_last) if torch.is_tensor(a) and a.ndim == 4 else a
+                 for a in args)
 
+# %% ../nbs/04_learners.ipynb #6dd83ba4
 def _to_float(o):
     "Floating tensors (nested in tuples and lists too) as float32"
     if torch.is_tensor(o): return o.float() if o.is_floating_point() else o
@@ -342,18 +325,10 @@ class BF16Autocast(Callback):
         dev = _model_device(self.learn.model).type
         def enter(module, args): self.ctx = torch.autocast(dev, dtype=torch.bfloat16); self.ctx.__enter__()
         def leave(module, args, out): self.ctx.__exit__(None, None, None); return _to_float(out)
-        self.hooks = [self.learn.model.register_forward_pre_hook(enter), self.learn.model.register_forward_hook(leave, always_call=True)]
+        model = self.learn.model
+        self.hooks = [model.register_forward_pre_hook(enter), model.register_forward_hook(leave, always_call=True)]
     def after_fit(self):
         for h in self.hooks: h.remove()
-
-# %% ../nbs/04_learners.ipynb #96da28c6
-def bf16_supported(device='cpu', # the device to train on
-                  ) -> bool:
-    "Whether `device` computes in bfloat16 natively (so that bfloat16 autocast is faster than float32)"
-    dev = get_device(device)
-    if dev.type == 'cuda': return torch.cuda.is_bf16_supported()
-    try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError): return False
 
 # %% ../nbs/04_learners.ipynb #667f6dac
 def compile_parts(model:nn.Module, # a model whose children hold its parameters
@@ -364,6 +339,7 @@ def compile_parts(model:nn.Module, # a model whose children hold its parameters
     for m in parts: m.forward = torch.compile(m.forward, **kwargs)
     return parts
 
+# %% ../nbs/04_learners.ipynb #893dbeb6
 class TorchCompile(Callback):
     "`compile_parts` of the model during `fit`, eager again after it"
     order = -1
@@ -374,9 +350,15 @@ class TorchCompile(Callback):
         for m in self.parts: del m.forward  # the instance attribute set by `compile_parts`: back to the class's forward
 
 # %% ../nbs/04_learners.ipynb #3037210b
-def _cb_with_state(learn): "The callbacks of `learn` that have a state to checkpoint"; return [cb for cb in learn.cbs if callable(getattr(type(cb), 'state_dict', None))]
-def _cb_generators(learn): "The callbacks of `learn` that draw from a generator of their own"; return [cb for cb in learn.cbs if isinstance(getattr(cb, 'generator', None), torch.Generator)]
+def _cb_with_state(learn):
+    "The callbacks of `learn` that have a state to checkpoint"
+    return [cb for cb in learn.cbs if callable(getattr(type(cb), 'state_dict', None))]
 
+def _cb_generators(learn):
+    "The callbacks of `learn` that draw from a generator of their own"
+    return [cb for cb in learn.cbs if isinstance(getattr(cb, 'generator', None), torch.Generator)]
+
+# %% ../nbs/04_learners.ipynb #ef882bc3
 def _rng_state(learn):
     "Every random state a resumed run needs: torch (CPU and CUDA), numpy, Python and the callbacks' generators"
     npst = np.random.get_state(legacy=False)
@@ -386,6 +368,7 @@ def _rng_state(learn):
                 loaders=[dl.rng.getstate() for dl in learn.dls.loaders if hasattr(dl, 'rng')],
                 generators=[cb.generator.get_state() for cb in _cb_generators(learn)])
 
+# %% ../nbs/04_learners.ipynb #cb721904
 def _set_rng_state(learn, st):
     "Restore the random states saved by `_rng_state`"
     torch.set_rng_state(st['torch'].cpu())  # a checkpoint loaded onto the GPU maps the CPU generator's state there too
@@ -405,6 +388,14 @@ def save_checkpoint(self:Learner, path):
     with atomic_path(path) as tmp: torch.save(state, tmp)
     return Path(path)
 
+# %% ../nbs/04_learners.ipynb #532746b3
+def _load_cb_states(learn, states:dict):
+    "Restore the saved states of `learn`'s callbacks, matched by class name"
+    cbs = {type(cb).__name__: cb for cb in _cb_with_state(learn)}
+    for name, sd in states.items():
+        if sd is not None and name in cbs: cbs[name].load_state_dict(sd)
+
+# %% ../nbs/04_learners.ipynb #c54cb7d9
 @patch
 def load_checkpoint(self:Learner, path):
     "Restore what `save_checkpoint` saved to `path`"
@@ -414,9 +405,7 @@ def load_checkpoint(self:Learner, path):
     if state['opt'] is not None:
         if self.opt is None: self.create_opt()
         _load_opt_state(self.opt, state['opt'])
-    cbs = {type(cb).__name__: cb for cb in _cb_with_state(self)}
-    for name, sd in state['callbacks'].items():
-        if sd is not None and name in cbs: cbs[name].load_state_dict(sd)
+    _load_cb_states(self, state['callbacks'])
     if state['record'] is not None: self.record = state['record']
     _set_rng_state(self, state['rng'])
     return self
@@ -438,168 +427,6 @@ class Checkpoint(Callback):
 
     def after_epoch(self): self.learn.save_checkpoint(self.path)
 
-# %% ../nbs/04_learners.ipynb #e345f6e2
-def backbone_of(model:nn.Module) -> nn.Module:
-    "The backbone of any of the four learners' models (or `model` itself, if it is one)"
-    for attr in ('backbone', 'encoder'):
-        if isinstance(getattr(model, attr, None), nn.Module): return getattr(model, attr)
-    return model
-
-# %% ../nbs/04_learners.ipynb #709f78e6
-def _dl_meta(dl, ys):
-    "The metadata of the crops a loader serves (its `meta`, or its dataset's), else a frame of their labels"
-    meta = getattr(dl, 'meta', None)
-    if meta is None: meta = getattr(getattr(dl, 'dataset', None), 'meta', None)
-    if meta is not None: return meta
-    y = torch.cat(ys).cpu().numpy()
-    return pd.DataFrame({'label': y, 'is_control': y == 0})
-
-@patch
-def encode(self:Learner, dl=None, # batches to encode (default: the validation set)
-           device=None, # where to compute (default: the model's device)
-          ) -> Representations:
-    "The learner's backbone's representations of `dl`"
-    return encode(self.model, dl if dl is not None else self.dls.valid, device=device or _model_device(self.model))
-
-# %% ../nbs/04_learners.ipynb #99c246f7
-def encode(backbone:nn.Module, # a backbone, or any of the four learners' models
-           data, # a `Screen`, or a `DataLoader` of (x, ...) batches
-           bs:int=256, # batch size (for a `Screen`)
-           device='auto', # where to compute ('auto': CUDA when available)
-           channels_last:bool=True, # backbone and crops in channels-last memory format (the same arithmetic, faster convolutions)
-           bf16:bool=None, # bfloat16 autocast (None: where `bf16_supported`, as in training; adds bfloat16 rounding)
-           out=None, # a parquet path: write the features there chunk by chunk (`RepsWriter`), never all in memory
-          ) -> Representations:
-    "Flattened representations of `data`'s crops with their metadata (eval mode, no gradients, batched)"
-    backbone, dev = backbone_of(backbone), get_device(device)
-    if bf16 is None: bf16 = bf16_supported(dev)
-    fmt = torch.channels_last if channels_last else torch.contiguous_format
-    was_training, old_dev = backbone.training, _model_device(backbone)
-    backbone.eval().to(dev, memory_format=fmt)
-    def rep(x): return backbone(x.contiguous(memory_format=fmt)).flatten(1).float().cpu()
-    if out is not None:  # a `Screen` only: its metadata is known before the first batch
-        if not isinstance(data, Screen): raise InputError("encode: out= needs a Screen, not a DataLoader")
-        with RepsWriter(out, data.meta) as w:
-            with torch.inference_mode(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
-                try:
-                    for i in range(0, len(data), bs): w.add(rep(data.crops[i:i+bs].to(dev).float().div_(data.max_value)).numpy())
-                finally: backbone.train(was_training).to(old_dev, memory_format=torch.contiguous_format)
-            data.release()  # the crops read leave this process's memory (the page cache keeps them)
-            return Representations.load(w.close())
-    feats, ys = [], []
-    try:
-        with torch.inference_mode(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
-            if isinstance(data, Screen):
-                for i in range(0, len(data), bs): feats.append(rep(data.crops[i:i+bs].to(dev).float().div_(data.max_value)))
-                meta = data.meta
-            else:
-                if hasattr(data, 'new'): data = data.new(shuffle=False, drop_last=False)
-                for b in data:
-                    feats.append(rep(b[0].to(dev)))
-                    if len(b) > 1: ys.append(b[1])
-                meta = _dl_meta(data, ys)
-    finally: backbone.train(was_training).to(old_dev, memory_format=torch.contiguous_format)
-    return Representations(torch.cat(feats).numpy(), meta)
-
 # %% ../nbs/04_learners.ipynb #25749462
-LEARNERS = dict(weakly=weakly_learner, autoencoder=autoencoder_learner, regularized=regularized_learner, byol=byol_learner)
-
-def _selfsup():
-    "The module of today's self-supervised learners (imported when used: it builds on this one)"
-    from cellrep import selfsup
-    return selfsup
-
-def _learner_fn(name:str):
-    "The constructor of learner `name`: the paper's four, or today's"
-    fns = {**LEARNERS, **_selfsup().SELFSUP_LEARNERS}
-    if name not in fns: raise InputError(f"learner {name!r}: expected one of {list(fns)}")
-    return fns[name]
-
-def train_setup(learner:str, # one of `LEARNERS` (the paper's) or `cellrep.selfsup.SELFSUP_LEARNERS`
-                setting, # one of `cellrep.augment.SETTINGS` (name or `Setting`)
-                dls:DataLoaders, # batches of (x, y)
-                epochs:int=50, # most epochs (the paper's early stopping may end it sooner)
-                seed:int=0, # seed of the weights, the shuffling and the augmentations
-                reg_weight:float=1.0, # the regularized learner's classifier weight
-                checkpoint_dir=None, # save a checkpoint there every epoch, and resume from it
-                device=None, # where to train (default: the `DataLoaders`' device)
-                per_crop_steps:bool=True, # multi-crop: one optimizer step per crop group (the paper's code)
-                channels_last:bool=False, # `ChannelsLastIO`
-                bf16:bool=None, # `BF16Autocast` (None: where `bf16_supported`)
-                torch_compile:bool=False, # `TorchCompile`
-                early_stop:bool=True, # the paper's early-stopping rule
-                progress:bool=True, # show fastai's progress bar and table
-                cbs=None, # more callbacks
-                backbone:str='paper', # one of `cellrep.backbones.BACKBONES` (`check_backbone` says which learner takes which)
-                **kwargs, # passed to the learner's constructor
-               ):
-    "Train `learner` in `setting`; returns the trained `Learner` and its record"
-    make, setting = _learner_fn(learner), get_setting(setting)
-    _selfsup().check_backbone(learner, backbone)
-    if backbone != 'paper' or learner in _selfsup().SELFSUP_LEARNERS: kwargs['backbone'] = backbone
-    if learner == 'dino' and setting.multi_crop: kwargs.setdefault('n_local', 4)  # DINO's own multi-crop views
-    if device is not None: dls.to(get_device(device))
-    if bf16 is None: bf16 = bf16_supported(dls.device)
-    keep_freed_memory()  # the same arithmetic, without faulting every step's activations back in
-    set_seed(seed, reproducible=True)
-    for dl in dls.loaders: dl.rng = random.Random(seed)
-    extra = [CropAugment(_selfsup().native_setting(learner, setting), per_crop_steps=per_crop_steps)]
-    if channels_last: extra.append(ChannelsLastIO())
-    if bf16: extra.append(BF16Autocast())
-    if torch_compile: extra.append(TorchCompile())
-    if checkpoint_dir is not None: extra.append(Checkpoint(Path(checkpoint_dir)/f'{learner}-{setting.name}-seed{seed}.pt'))
-    if learner == 'regularized': kwargs['reg_weight'] = reg_weight
-    learn = make(dls, early_stop=early_stop, cbs=extra + listify(cbs), **kwargs)
-    if progress: learn.fit(epochs)
-    else:
-        with learn.no_bar(), learn.no_logging(): learn.fit(epochs)
-    learn.record = dict(learner=learner, setting=setting.name, seed=seed, backbone=backbone, reg_weight=reg_weight if learner == 'regularized' else None,
-                        per_crop_steps=per_crop_steps, channels_last=channels_last, bf16=bf16, torch_compile=torch_compile, **learn.record)
-    return learn, learn.record
-
-# %% ../nbs/04_learners.ipynb #bdb28401
-def plot_records(*records, # records from `train_setup` (or `learn.record`)
-                 figsize=None):
-    "Training (solid) and validation (dashed) loss per epoch of each record, one panel per record"
-    import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(1, len(records), figsize=figsize or (3.2*len(records), 2.6), squeeze=False)
-    for ax, r in zip(axs[0], records):
-        ep = np.arange(1, len(r['train_loss']) + 1)
-        ax.plot(ep, r['train_loss'], '-o', ms=3, label='train'); ax.plot(ep, r['valid_loss'], '--o', ms=3, label='valid')
-        ax.set_title(' / '.join(str(r[k]) for k in ('learner', 'setting') if k in r) + (' (stopped)' if r.get('stopped_early') else ''), fontsize=9)
-        ax.set_xlabel('epoch')
-    axs[0,0].set_ylabel('loss'); axs[0,0].legend()
-    fig.tight_layout()
-    return fig
-
-# %% ../nbs/04_learners.ipynb #482c120e
-def device_checks(device='auto', # the device to check
-                  learners=tuple(LEARNERS), # learners to train
-                  settings=('aug_one_crop', 'aug_multi_crop'), # settings to train them in
-                  n:int=1024, # synthetic images (a quarter of them for validation)
-                  bs:int=128, # batch size
-                  epochs:int=2, # epochs per run (at least 2: the resume check stops after the first)
-                  size:int=64, # image side
-                  lr:float=1e-3, # learning rate (higher than the paper's 1e-4, so that 2 epochs move the weights)
-                 ) -> pd.DataFrame:
-    "Reproducibility, channels-last and bfloat16 loss deviations, checkpoint resume and encoding on `device`"
-    if epochs < 2: raise InputError(f"device_checks: epochs={epochs}; expected at least 2")
-    dev, screen = get_device(device), toy_screen(n, size)
-    split = np.where(np.arange(n) < n*3//4, 'train', 'valid')
-    def losses(learner, setting, bf16=False, **kw):
-        dls = screen_dls(screen, split, bs=bs, device=dev, seed=0)
-        learn, rec = train_setup(learner, setting, dls, **{'epochs': epochs, **kw}, seed=0, bf16=bf16, early_stop=False, progress=False, lr=lr, size=size)
-        return np.array(rec['train_loss'] + rec['valid_loss']), learn
-    rows = []
-    def add(learner, setting, check, value): rows.append(dict(learner=learner, setting=setting, check=check, value=float(value)))
-    for learner in learners:
-        for setting in settings:
-            fp32, learn = losses(learner, setting)
-            add(learner, setting, 'repeat_identical', np.array_equal(fp32, losses(learner, setting)[0]))
-            add(learner, setting, 'rel_dev_channels_last', np.abs(losses(learner, setting, channels_last=True)[0]/fp32 - 1).max())
-            add(learner, setting, 'rel_dev_bf16', np.abs(losses(learner, setting, bf16=True, channels_last=True)[0]/fp32 - 1).max())
-            with tempfile.TemporaryDirectory() as d:
-                losses(learner, setting, epochs=1, checkpoint_dir=d)
-                add(learner, setting, 'resume_identical', np.array_equal(fp32, losses(learner, setting, checkpoint_dir=d)[0]))
-            add(learner, setting, 'encode_max_abs_diff', np.abs(encode(learn.model, screen[:bs], device=dev).X - encode(learn.model, screen[:bs], device='cpu').X).max())
-    return pd.DataFrame(rows)
+LEARNERS = dict(weakly=weakly_learner, autoencoder=autoencoder_learner, regularized=regularized_learner,
+                byol=byol_learner)

@@ -10,7 +10,7 @@ from pathlib import Path
 from copy import deepcopy
 import torch
 from torch import nn
-from fastcore.basics import AttrDict
+from fastcore.basics import AttrDict, patch
 from fastcore.meta import delegates
 from .core import InputError
 from .augment import BatchAugment
@@ -31,16 +31,17 @@ class Backbone(nn.Sequential):
             nn.Conv2d(16, 8, 3, padding=1))
         self.n_in = n_in
 
-# %% ../nbs/03_models.ipynb #e7f2ad20
+# %% ../nbs/03_models.ipynb #16a03c69
 def n_params(m:nn.Module) -> int:
     "Number of trainable parameters of `m`"
     return sum(p.numel() for p in m.parameters() if p.requires_grad)
 
+# %% ../nbs/03_models.ipynb #8a7462cb
 def rep_size(backbone:nn.Module, size:int=64) -> int:
     "Length of the flattened representation `backbone` gives for a `size` x `size` crop"
     n_in = getattr(backbone, 'n_in', None) or backbone[0].in_channels  # every cellrep backbone says its channels
     was = backbone.training
-    with torch.no_grad(): n = backbone.eval()(torch.zeros(1, n_in, size, size)).numel()  # eval: batch norms keep their statistics
+    with torch.no_grad(): n = backbone.eval()(torch.zeros(1, n_in, size, size)).numel()
     backbone.train(was)
     return n
 
@@ -65,14 +66,15 @@ class ClassifierHead(nn.Sequential):
                 ):
         super().__init__(nn.Flatten(), nn.Linear(n_in, n_hidden), nn.LeakyReLU(slope), nn.Linear(n_hidden, n_out))
 
-# %% ../nbs/03_models.ipynb #16adaf22
+# %% ../nbs/03_models.ipynb #a760845b
 class MLP(nn.Sequential):
     "BYOL's projector and predictor: Linear -> BatchNorm -> ReLU -> Linear (flattens its input)"
     def __init__(self, n_in:int=2048, # input size
                  n_hidden:int=2048, # hidden size (paper's tuned value)
                  n_out:int=64, # projection size (paper's tuned value)
                 ):
-        super().__init__(nn.Flatten(), nn.Linear(n_in, n_hidden), nn.BatchNorm1d(n_hidden), nn.ReLU(), nn.Linear(n_hidden, n_out))
+        super().__init__(nn.Flatten(), nn.Linear(n_in, n_hidden), nn.BatchNorm1d(n_hidden), nn.ReLU(),
+                         nn.Linear(n_hidden, n_out))
 
 # %% ../nbs/03_models.ipynb #b87a6ace
 class Autoencoder(nn.Module):
@@ -110,7 +112,7 @@ class Regularized(Classifier):
         z = self.backbone(x)
         return self.decoder(z), self.head(z), z
 
-# %% ../nbs/03_models.ipynb #a1cef486
+# %% ../nbs/03_models.ipynb #a389b4c3
 class BYOL(nn.Module):
     "BYOL's networks: online backbone + projector + predictor, and an EMA target copy of backbone + projector"
     def __init__(self, n_in:int=1, # image channels
@@ -130,38 +132,63 @@ class BYOL(nn.Module):
     @property
     def backbone(self): return self.online[0]
 
-    def forward(self, x):
-        "Predictions, online projections and target projections of two views of `x`, each 2 x N x `proj_size`"
-        v = torch.cat([self.view_aug(x), self.view_aug(x)])
-        z = self.online(v)
-        p = self.predictor(z)
-        with torch.no_grad(): t = self.target(v)
-        return tuple(o.view(2, len(x), -1) for o in (p, z, t))
+# %% ../nbs/03_models.ipynb #f6da458a
+@patch
+def forward(self:BYOL, x):
+    "Predictions, online projections and target projections of two views of `x`, each 2 x N x `proj_size`"
+    v = torch.cat([self.view_aug(x), self.view_aug(x)])
+    z = self.online(v)
+    p = self.predictor(z)
+    with torch.no_grad(): t = self.target(v)
+    return tuple(o.view(2, len(x), -1) for o in (p, z, t))
 
-    @torch.no_grad()
-    def update_target(self, decay:float): # moving-average decay: the share of the target kept
-        "Move the target network towards the online one: `target = decay*target + (1 - decay)*online`"
-        torch._foreach_lerp_(list(self.target.parameters()), list(self.online.parameters()), 1 - decay)
+# %% ../nbs/03_models.ipynb #b81b7769
+@patch
+@torch.no_grad()
+def update_target(self:BYOL, decay:float): # moving-average decay: the share of the target kept
+    "Move the target network towards the online one: `target = decay*target + (1 - decay)*online`"
+    torch._foreach_lerp_(list(self.target.parameters()), list(self.online.parameters()), 1 - decay)
 
-# %% ../nbs/03_models.ipynb #41f9b5ef
+# %% ../nbs/03_models.ipynb #139900e3
 _HEAD_KEYS = {'model.10': '1', 'model.12': '3'}
 
-def _sub(sd, prefix): "The entries of a state_dict under `prefix`, the prefix removed"; return {k[len(prefix):]: v for k,v in sd.items() if k.startswith(prefix)}
+# %% ../nbs/03_models.ipynb #1c20871a
+def _sub(sd, prefix):
+    "The entries of a state_dict under `prefix`, the prefix removed"
+    return {k[len(prefix):]: v for k,v in sd.items() if k.startswith(prefix)}
 
-def load_original_checkpoint(path_or_state, # a checkpoint file of the original code, or its loaded state_dict
-                             slope:float=0.01, # LeakyReLU slope for a classifier head (1.0 is the original's)
-                            ) -> AttrDict:
-    "cellrep modules (`backbone`, plus `decoder` or `head` when present) holding the weights of an original checkpoint"
+# %% ../nbs/03_models.ipynb #f5149dee
+def _read_state(path_or_state) -> dict:
+    "The state_dict of a checkpoint file or of a loaded checkpoint, its `module.` prefixes removed"
     sd = path_or_state
     if isinstance(sd, (str, Path)):
         if not Path(sd).exists(): raise InputError(f"{sd}: checkpoint file not found")
         try: sd = torch.load(sd, map_location='cpu', weights_only=True)
         except Exception as e:
-            raise InputError(f"{path_or_state}: not a checkpoint torch can read ({type(e).__name__}: {str(e).splitlines()[0][:120]}); "
-                             "expected a setup folder of a report (record.json and a *.pt checkpoint) or a checkpoint file") from None
-    if not isinstance(sd, dict): raise InputError(f"{path_or_state}: a checkpoint holds a state dict; this file holds a {type(sd).__name__}")
+            raise InputError(f"{path_or_state}: not a checkpoint torch can read ({type(e).__name__}: "
+                             f"{str(e).splitlines()[0][:120]}); expected a setup folder of a report "
+                             "(record.json and a *.pt checkpoint) or a checkpoint file") from None
+    if not isinstance(sd, dict):
+        raise InputError(f"{path_or_state}: a checkpoint holds a state dict; this file holds a {type(sd).__name__}")
     if 'state_dict' in sd and isinstance(sd['state_dict'], dict): sd = sd['state_dict']
-    sd = {k.removeprefix('module.'): v for k,v in sd.items()}
+    return {k.removeprefix('module.'): v for k,v in sd.items()}
+
+# %% ../nbs/03_models.ipynb #88b3657a
+def _original_head(sd:dict, slope:float) -> tuple:
+    "A `ClassifierHead` holding the checkpoint's head (None when it has none), and the keys it took"
+    head = {f"{_HEAD_KEYS[k.rsplit('.',1)[0]]}.{k.rsplit('.',1)[1]}": v for k,v in sd.items()
+            if k.rsplit('.',1)[0] in _HEAD_KEYS}
+    if not head: return None, set()
+    h = ClassifierHead(head['1.weight'].shape[1], head['1.weight'].shape[0], head['3.weight'].shape[0], slope=slope)
+    h.load_state_dict(head)
+    return h, {k for k in sd if k.rsplit('.',1)[0] in _HEAD_KEYS}
+
+# %% ../nbs/03_models.ipynb #11820cbf
+def load_original_checkpoint(path_or_state, # a checkpoint file of the original code, or its loaded state_dict
+                             slope:float=0.01, # LeakyReLU slope for a classifier head (1.0 is the original's)
+                            ) -> AttrDict:
+    "cellrep modules (`backbone`, plus `decoder` or `head` when present) holding the weights of an original checkpoint"
+    sd = _read_state(path_or_state)
     prefix = 'encoder.' if any(k.startswith('encoder.') for k in sd) else 'model.'
     enc = {k: v for k,v in _sub(sd, prefix).items() if k.split('.')[0] in ('0','3','6','8')}
     if '0.weight' not in enc:
@@ -174,11 +201,8 @@ def load_original_checkpoint(path_or_state, # a checkpoint file of the original 
         res.decoder = Decoder(dec['8.weight'].shape[1])
         res.decoder.load_state_dict(dec)
         used |= {'decoder.'+k for k in dec}
-    head = {f"{_HEAD_KEYS[k.rsplit('.',1)[0]]}.{k.rsplit('.',1)[1]}": v for k,v in sd.items() if k.rsplit('.',1)[0] in _HEAD_KEYS}
-    if head:
-        res.head = ClassifierHead(head['1.weight'].shape[1], head['1.weight'].shape[0], head['3.weight'].shape[0], slope=slope)
-        res.head.load_state_dict(head)
-        used |= {k for k in sd if k.rsplit('.',1)[0] in _HEAD_KEYS}
+    head, head_keys = _original_head(sd, slope)
+    if head is not None: res.head = head; used |= head_keys
     unused = sorted(set(sd) - used)
     if unused: raise InputError(f"checkpoint: keys not in the paper's layout: {unused[:6]}")
     return res

@@ -18,14 +18,15 @@ from .data.screen import Screen
 __all__ = ['SCALE_ARGS', 'STAGES', 'tree_memory', 'run_measured', 'scale_screen', 'stage_seconds', 'loader_speed',
            'scale_benchmark', 'plot_scale', 'cellrep_scale']
 
-# %% ../nbs/07e_scale.ipynb #f28b4e16
+# %% ../nbs/07e_scale.ipynb #65ddd553
 def tree_memory(pid:int) -> tuple:
     "Anonymous and file-backed resident MiB of process `pid` and all its descendants (Linux `/proc`)"
     todo, anon, file = [pid], 0., 0.
     while todo:
         p = todo.pop()
         try:
-            for t in os.listdir(f'/proc/{p}/task'): todo += [int(c) for c in Path(f'/proc/{p}/task/{t}/children').read_text().split()]
+            for t in os.listdir(f'/proc/{p}/task'):
+                todo += [int(c) for c in Path(f'/proc/{p}/task/{t}/children').read_text().split()]
             for line in Path(f'/proc/{p}/status').read_text().splitlines():
                 if line.startswith('RssAnon:'): anon += int(line.split()[1])/1024
                 elif line.startswith('RssFile:'): file += int(line.split()[1])/1024
@@ -48,34 +49,41 @@ def run_measured(cmd:list, # the command and its arguments
             time.sleep(every)
     return dict(rc=p.returncode, wall_s=time.perf_counter() - t0, peak_anon_mib=peak_anon, peak_rss_mib=peak_rss)
 
-# %% ../nbs/07e_scale.ipynb #8fd4f6ab
-SCALE_ARGS = ['--learners', 'weakly', '--seeds', '1', '--steps', '100', '--crop-size', '64', '--references', 'untrained,trivial,pixels']
+# %% ../nbs/07e_scale.ipynb #930b7539
+SCALE_ARGS = ['--learners', 'weakly', '--seeds', '1', '--steps', '100', '--crop-size', '64',
+              '--references', 'untrained,trivial,pixels']
 
+# %% ../nbs/07e_scale.ipynb #e926a033
+def _scale_part(folder:Path, sub:Path, k:int, n:int) -> pd.DataFrame:
+    "The index of part `k` (`n` sites, seed `k`) in `sub`, generated once; its paths and plates made the screen's"
+    if not (sub/'index.csv').exists():
+        synthetic_images(sub, n_sites=n, field_size=512, cell_lines=('lineA', 'lineB'), seed=k)
+    ix = pd.read_csv(sub/'index.csv')
+    if sub != folder:  # a part is a set of plates of its own (its seed lays the drugs out on other wells)
+        for c in ('path_DNA', 'objects_csv'): ix[c] = f'part{k}/' + ix[c]
+        ix['plate'] = ix.plate + f'-{k}'
+    return ix
+
+# %% ../nbs/07e_scale.ipynb #89314197
 def scale_screen(folder, # where the screen's images and index go
                  sites:int, # fields per well: 4 gives about 22,000 nuclei, and nuclei grow in proportion
-                 per_part:int=32, # sites generated at a time, to bound memory: each part is plates of its own, with its own seed
+                 per_part:int=32, # sites generated at a time, to bound memory (each part: its own plates and seed)
                 ) -> Path:
     "The index of a user-like synthetic screen (512 px fields, two cell lines, nucleus CSVs), written once"
     folder = Path(folder)
     if (folder/'index.csv').exists(): return folder/'index.csv'
-    parts = []
-    for k, start in enumerate(range(0, sites, per_part)):  # `synthetic_images` holds its fields in memory: parts of sites
-        n = min(per_part, sites - start)
-        sub = folder/f'part{k}' if sites > per_part else folder
-        if not (sub/'index.csv').exists(): synthetic_images(sub, n_sites=n, field_size=512, cell_lines=('lineA', 'lineB'), seed=k)
-        ix = pd.read_csv(sub/'index.csv')
-        if sub != folder:  # a part is a set of plates of its own (its seed lays the drugs out on other wells)
-            for c in ('path_DNA', 'objects_csv'): ix[c] = f'part{k}/' + ix[c]
-            ix['plate'] = ix.plate + f'-{k}'
-        parts.append(ix)
+    # `synthetic_images` holds its fields in memory: parts of sites
+    parts = [_scale_part(folder, folder/f'part{k}' if sites > per_part else folder, k, min(per_part, sites - start))
+             for k, start in enumerate(range(0, sites, per_part))]
     if sites > per_part: pd.concat(parts, ignore_index=True).to_csv(folder/'index.csv', index=False)
     return folder/'index.csv'
 
-# %% ../nbs/07e_scale.ipynb #81743c40
+# %% ../nbs/07e_scale.ipynb #203d5bd1
 STAGES = ('training', 'encoding', 'references', 'distance', 'classification', 'clustering', 'profiling')
 
+# %% ../nbs/07e_scale.ipynb #e97be50f
 def stage_seconds(out) -> dict:
-    "Seconds per stage of a finished report folder: training, encoding, references and the four tasks, summed over setups"
+    "Seconds per stage of a finished report: training, encoding, references and the four tasks, summed over setups"
     t = dict.fromkeys(STAGES, 0.)
     for rec_path in Path(out).glob('setups/*/*/seed*/record.json'):
         rec = load_json(rec_path)
@@ -84,14 +92,14 @@ def stage_seconds(out) -> dict:
         for task, s in (load_json_or(rec_path.parent/'timings.json') or {}).items(): t[task] = t.get(task, 0.) + s
     return t
 
-# %% ../nbs/07e_scale.ipynb #295b5f5a
+# %% ../nbs/07e_scale.ipynb #cc7fdbe2
 def loader_speed(screen, # a `Screen` (memory-mapped from the crop cache: what training reads)
                  bs:int=64, # batch size
                  n_batches:int=200, # batches timed
                  seed:int=0, # seed of the permutation
                 ) -> float:
-    "Crops per second that a shuffled `ScreenDL` serves from `screen` alone (random rows of the whole screen, as in training)"
-    from cellrep.data.screen import ScreenDL
+    "Crops per second that a shuffled `ScreenDL` serves from `screen` alone (random rows of all of it, as in training)"
+    from cellrep.data.loaders import ScreenDL
     dl = ScreenDL(screen, bs=bs, shuffle=True, drop_last=True, device='cpu', seed=seed)
     it = iter(dl)
     next(it)  # the first batch pays for the permutation
@@ -99,9 +107,9 @@ def loader_speed(screen, # a `Screen` (memory-mapped from the crop cache: what t
     for _, (x, _) in zip(range(n_batches), it): n += len(x)
     return n/(time.perf_counter() - t0)
 
-# %% ../nbs/07e_scale.ipynb #febfb81b
+# %% ../nbs/07e_scale.ipynb #3b96d81a
 def _rates(cache, out) -> dict:
-    "Training crops/s of the run's trained setup, and the loader's alone on the screen it trained from (the newest cached)"
+    "Training crops/s of the run's trained setup, and the loader's alone on the screen it trained from (the newest)"
     recs = [load_json(p) for p in Path(out).glob('setups/*/*/seed*/record.json')]
     recs = [r for r in recs if r.get('train_seconds')]
     train = sum(sum(r['train_images']) for r in recs)/sum(sum(r['train_seconds']) for r in recs) if recs else np.nan
@@ -109,6 +117,19 @@ def _rates(cache, out) -> dict:
     loader = loader_speed(Screen.load(screens[-1].parent)) if screens else np.nan
     return dict(train_crops_s=train, loader_crops_s=loader)
 
+# %% ../nbs/07e_scale.ipynb #1477abf7
+def _crops(out:Path) -> float:
+    "The crops of a report's untrained reference, or NaN where it has none"
+    reps = next(out.glob('setups/untrained/reference/seed*/representations.parquet'), None)
+    return len(Representations.load(reps).meta) if reps is not None else np.nan
+
+# %% ../nbs/07e_scale.ipynb #86741e9e
+def _compare_cmd(index, out, args:list) -> list:
+    "`cellrep-compare --data index --out out *args`, run by this Python"
+    return [sys.executable, '-c', 'from cellrep.compare.run import cellrep_compare; cellrep_compare()',
+            '--data', str(index), '--out', str(out), *args]
+
+# %% ../nbs/07e_scale.ipynb #dab14bf5
 def scale_benchmark(sites=(4, 16), # fields per well of each screen (4: about 22k nuclei)
                     folder='cellrep-scale', # where screens, crop caches, reports and the table go
                     args=SCALE_ARGS, # the `cellrep-compare` arguments of every run
@@ -119,13 +140,10 @@ def scale_benchmark(sites=(4, 16), # fields per well of each screen (4: about 22
         index, out = scale_screen(folder/f'screen-{s}', s), folder/f'report-{s}'
         shutil.rmtree(out, ignore_errors=True)
         env = dict(os.environ, CELLREP_CACHE=str(folder/'cache'))
-        cmd = [sys.executable, '-c', 'from cellrep.compare.run import cellrep_compare; cellrep_compare()',
-               '--data', str(index), '--out', str(out), *args]
-        m = run_measured(cmd, folder/f'log-{s}.txt', env=env)
-        reps = next(out.glob('setups/untrained/reference/seed*/representations.parquet'), None)
-        n = len(Representations.load(reps).meta) if reps is not None else np.nan
-        rows.append(dict(sites=s, crops=n, **m, **stage_seconds(out), **_rates(folder/'cache', out)))
-        pd.DataFrame(rows).to_csv(folder/'scale.csv', index=False)  # after every size: a stopped run keeps what it measured
+        m = run_measured(_compare_cmd(index, out, args), folder/f'log-{s}.txt', env=env)
+        rows.append(dict(sites=s, crops=_crops(out), **m, **stage_seconds(out), **_rates(folder/'cache', out)))
+        # after every size: a stopped run keeps what it measured
+        pd.DataFrame(rows).to_csv(folder/'scale.csv', index=False)
     return pd.DataFrame(rows)
 
 # %% ../nbs/07e_scale.ipynb #b28eebe4
@@ -148,18 +166,22 @@ def plot_scale(table:pd.DataFrame, # from `scale_benchmark`
     fig.tight_layout()
     return fig
 
-# %% ../nbs/07e_scale.ipynb #37795e33
+# %% ../nbs/07e_scale.ipynb #c5606b78
 @call_parse
-def cellrep_scale(sites:str='4,16', # fields per well of each screen, comma-separated (4: about 22k nuclei, in proportion)
+def cellrep_scale(# fields per well of each screen, comma-separated (4: about 22k nuclei, in proportion)
+                  sites:str='4,16',
                   out:str='cellrep-scale', # folder of the screens, reports, `scale.csv` and `scale.png`
                  ):
     "Run the same small comparison on synthetic screens of growing size; print and draw time per stage and peak memory"
     try: sizes = [int(s) for s in sites.split(',')]
-    except ValueError: raise SystemExit(f"cellrep-scale: --sites {sites!r}: expected comma-separated whole numbers, e.g. 4,16")
-    print(f"cellrep-scale on {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}")
+    except ValueError:
+        raise SystemExit(f"cellrep-scale: --sites {sites!r}: expected comma-separated whole numbers, e.g. 4,16")
+    print(f"cellrep-scale on {platform.processor() or platform.machine()}, {os.cpu_count()} cores,"
+          f" torch {torch.__version__}")
     table = scale_benchmark(sizes, out)
     print(table.round(1).to_string(index=False))
-    if (table.rc != 0).any(): print(f"failed: sites {table.sites[table.rc != 0].tolist()} (see log-<sites>.txt in {out})")
+    if (table.rc != 0).any():
+        print(f"failed: sites {table.sites[table.rc != 0].tolist()} (see log-<sites>.txt in {out})")
     if (table.rc == 0).any():
         import matplotlib; matplotlib.use('Agg')
         plot_scale(table).savefig(Path(out)/'scale.png', dpi=90)

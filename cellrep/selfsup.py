@@ -7,17 +7,23 @@ Docs: https://cellrep.github.io/cellrep/selfsup.html.md"""
 # %% ../nbs/04b_selfsup.ipynb #7392fb25
 from __future__ import annotations
 from copy import deepcopy
-import math
+import math, warnings
 import torch
 from torch import nn
 import torch.nn.functional as F
-from fastcore.basics import store_attr, listify
+from fastcore.basics import store_attr, listify, patch
 from fastcore.meta import delegates
 from fastai.callback.core import Callback
 from fastai.data.core import DataLoaders
+
+# %% auto #0
+__all__ = ['SELFSUP_LEARNERS', 'SELFSUP_MODELS', 'TwoViews', 'simclr_model', 'vicreg_model', 'SimCLRLoss', 'VICRegCriterion',
+           'view_invariance', 'simclr_learner', 'vicreg_learner', 'DINO', 'DINOCriterion', 'DINOTeacher',
+           'dino_learner', 'MAE', 'mae_loss', 'mae_learner', 'check_backbone', 'learners_for', 'native_setting']
+
+# %% ../nbs/04b_selfsup.ipynb #faf5cecd
 from lightly.loss import NTXentLoss, VICRegLoss, DINOLoss
 from lightly.loss.vicreg_loss import invariance_loss
-import warnings
 from lightly.models.modules import SimCLRProjectionHead, DINOProjectionHead, MaskedVisionTransformerDecoderTIMM
 from lightly.models.modules.heads import VICRegProjectionHead
 from lightly.models import utils as lu
@@ -27,11 +33,6 @@ from .augment import BatchAugment, Setting, get_setting
 from .models import rep_size
 from .backbones import make_backbone, ViT, BACKBONES
 from .learners import _learner, LEARNERS, cosine_ema
-
-# %% auto #0
-__all__ = ['SELFSUP_LEARNERS', 'SELFSUP_MODELS', 'TwoViews', 'simclr_model', 'vicreg_model', 'SimCLRLoss', 'VICRegCriterion',
-           'view_invariance', 'simclr_learner', 'vicreg_learner', 'DINO', 'DINOCriterion', 'DINOTeacher',
-           'dino_learner', 'MAE', 'mae_loss', 'mae_learner', 'check_backbone', 'learners_for', 'native_setting']
 
 # %% ../nbs/04b_selfsup.ipynb #eff53530
 class TwoViews(nn.Module):
@@ -60,6 +61,7 @@ def simclr_model(n_in:int=1, # image channels
     bb = make_backbone(backbone, n_in, size)  # first: the seed gives every learner the same initial backbone
     return TwoViews(bb, SimCLRProjectionHead(rep_size(bb, size), hidden, out), view_aug)
 
+# %% ../nbs/04b_selfsup.ipynb #66ae2e29
 def vicreg_model(n_in:int=1, size:int=64, backbone:str='paper',
                  hidden:int=1024, # expander's hidden size (VICReg: 8192 on ImageNet)
                  out:int=1024, # expander's output size
@@ -74,11 +76,13 @@ class SimCLRLoss(nn.Module):
     def __init__(self, temperature:float=0.5): super().__init__(); self.loss = NTXentLoss(temperature)
     def forward(self, pred, *_): return self.loss(pred[0].float(), pred[1].float())
 
+# %% ../nbs/04b_selfsup.ipynb #beaff635
 class VICRegCriterion(nn.Module):
     "lightly's `VICRegLoss` (invariance 25, variance 25, covariance 1) on the two views of a `TwoViews` output"
     def __init__(self, **kwargs): super().__init__(); self.loss = VICRegLoss(**kwargs)
     def forward(self, pred, *_): return self.loss(pred[0].float(), pred[1].float())
 
+# %% ../nbs/04b_selfsup.ipynb #73ec49a2
 def view_invariance(pred, *_):
     "Metric: VICReg's invariance term (mean squared distance of the two views' projections)"
     return invariance_loss(pred[0].float(), pred[1].float())
@@ -94,6 +98,7 @@ def simclr_learner(dls:DataLoaders, # batches of (x, y); y is not used
     model = simclr_model(n_in, size, backbone)
     return _learner(dls, model, SimCLRLoss(temperature), lr=lr, metrics=view_invariance, **kwargs)
 
+# %% ../nbs/04b_selfsup.ipynb #4bb74de5
 @delegates(_learner)
 def vicreg_learner(dls:DataLoaders, n_in:int=1, size:int=64, backbone:str='paper', lr:float=1e-4, **kwargs):
     "VICReg: `vicreg_model` trained with lightly's VICReg loss"
@@ -107,6 +112,15 @@ def _dino_head(*args):
         warnings.filterwarnings('ignore', message='`torch.nn.utils.weight_norm` is deprecated', category=FutureWarning)
         return DINOProjectionHead(*args)
 
+# %% ../nbs/04b_selfsup.ipynb #319e3e7a
+def _frozen_copy(student:nn.Module, # the modules to copy
+                 fresh:nn.Module, # the same modules, newly built (DINO's head's weight norm defies `deepcopy`)
+                ) -> nn.Module:
+    "`fresh` with `student`'s weights and no gradient: a teacher"
+    fresh.load_state_dict(student.state_dict())
+    return fresh.requires_grad_(False)
+
+# %% ../nbs/04b_selfsup.ipynb #e12d42b6
 class DINO(nn.Module):
     "DINO's networks: student backbone + head, and an EMA teacher copy; multi-crop native (global and local views)"
     def __init__(self, n_in:int=1, size:int=64, backbone:str='paper',
@@ -122,17 +136,13 @@ class DINO(nn.Module):
         self.backbone = make_backbone(backbone, n_in, size)
         rep = rep_size(self.backbone, size)
         self.head = _dino_head(rep, hidden, bottleneck, out)
-        self.teacher = nn.ModuleList([make_backbone(backbone, n_in, size), _dino_head(rep, hidden, bottleneck, out)])
-        # a copy of the student: the head's weight norm defies deepcopy
-        self.teacher.load_state_dict(nn.ModuleList([self.backbone, self.head]).state_dict())
-        self.teacher.requires_grad_(False)
+        teacher = nn.ModuleList([make_backbone(backbone, n_in, size), _dino_head(rep, hidden, bottleneck, out)])
+        self.teacher = _frozen_copy(nn.ModuleList([self.backbone, self.head]), teacher)
         self.center = Center((1, 1, out), momentum=center_momentum)  # in the model: checkpointed and resumed with it
         self.global_aug = global_aug or BatchAugment(scale=(0.4, 1.))
         self.local_aug = local_aug or BatchAugment(scale=(0.05, 0.4))
         self.n_local = n_local
-
     def student(self, v): return self.head(self.backbone(v).flatten(1))
-
     def forward(self, x):
         "Centred teacher outputs of the 2 global views (2 x N x out), student outputs of all views, raw teacher outputs"
         g = torch.cat([self.global_aug(x), self.global_aug(x)])
@@ -141,19 +151,22 @@ class DINO(nn.Module):
         t = t.view(2, len(x), -1)
         return t - self.center.value, self.student(views).view(2 + self.n_local, len(x), -1), t
 
-    @torch.no_grad()
-    def update_teacher(self, momentum:float): # the share of the teacher kept
-        "`teacher = momentum*teacher + (1 - momentum)*student`, parameters and batch-norm statistics"
-        s = list(self.backbone.parameters()) + list(self.head.parameters())
-        torch._foreach_lerp_(list(self.teacher.parameters()), s, 1 - momentum)
-        for bt, bs in zip(self.teacher.buffers(), list(self.backbone.buffers()) + list(self.head.buffers())):
-            if bt.is_floating_point(): bt.copy_(bs)
+# %% ../nbs/04b_selfsup.ipynb #f11e71ea
+@patch
+@torch.no_grad()
+def update_teacher(self:DINO, momentum:float): # the share of the teacher kept
+    "`teacher = momentum*teacher + (1 - momentum)*student`, parameters and batch-norm statistics"
+    s = list(self.backbone.parameters()) + list(self.head.parameters())
+    torch._foreach_lerp_(list(self.teacher.parameters()), s, 1 - momentum)
+    for bt, bs in zip(self.teacher.buffers(), list(self.backbone.buffers()) + list(self.head.buffers())):
+        if bt.is_floating_point(): bt.copy_(bs)
 
 # %% ../nbs/04b_selfsup.ipynb #c570e3bf
 class _CentredDINOLoss(DINOLoss):
     "lightly's `DINOLoss` for teacher outputs centred already (by `DINO`): its own centre stays 0"
     def update_center(self, teacher_out): pass
 
+# %% ../nbs/04b_selfsup.ipynb #4d1c87bb
 class DINOCriterion(nn.Module):
     "DINO's cross-entropy between the sharpened teacher and the student over every view pair but a view with itself"
     def __init__(self, out:int=4096, teacher_temp:float=0.04, student_temp:float=0.1):
@@ -174,7 +187,9 @@ class DINOTeacher(Callback):
         if not 0 <= momentum <= 1: raise InputError(f"DINO momentum {momentum}: expected a value in [0, 1]")
         store_attr()
 
-    def current_momentum(self): "The momentum for the step in progress"; return cosine_ema(self, self.momentum, self.cosine)
+    def current_momentum(self):
+        "The momentum for the step in progress"
+        return cosine_ema(self, self.momentum, self.cosine)
 
     def after_step(self):
         self.learn.model.center.update(self.learn.pred[2].detach().float())
@@ -218,6 +233,7 @@ class MAE(nn.Module):
         pred = self.predict(lu.get_at_index(self.decoder(tokens), mask))
         return pred, lu.get_at_index(lu.patchify(x, self.patch), mask - 1)  # mask - 1: the class token has no patch
 
+# %% ../nbs/04b_selfsup.ipynb #71415556
 def mae_loss(pred, *_):
     "Mean squared error of the masked patches' pixels"
     return F.mse_loss(pred[0].float(), pred[1].float())
@@ -235,6 +251,7 @@ SELFSUP_LEARNERS = dict(simclr=simclr_learner, vicreg=vicreg_learner, dino=dino_
 SELFSUP_MODELS = dict(simclr=simclr_model, vicreg=vicreg_model, dino=DINO, mae=MAE)  # (n_in, size, backbone) -> model
 _ONLY = dict(autoencoder=('paper',), regularized=('paper',), mae=('vit',))
 
+# %% ../nbs/04b_selfsup.ipynb #fdb41077
 def check_backbone(learner:str, # a learner's name
                    backbone:str, # a backbone's name
                   ) -> str:
@@ -246,10 +263,12 @@ def check_backbone(learner:str, # a learner's name
         raise InputError(f"learner {learner!r} needs backbone {ok[0]!r} ({why}); got {backbone!r}")
     return backbone
 
+# %% ../nbs/04b_selfsup.ipynb #2ee357d0
 def learners_for(backbone:str) -> list:
     "Every learner (the paper's, then today's) that trains `backbone`"
     return [l for l in [*LEARNERS, *SELFSUP_LEARNERS] if backbone in _ONLY.get(l, (backbone,))]
 
+# %% ../nbs/04b_selfsup.ipynb #6948db84
 def native_setting(learner:str, setting) -> Setting:
     "The setting `CropAugment` applies for `learner` (DINO: no crop groups, it makes its own local views)"
     s = get_setting(setting)

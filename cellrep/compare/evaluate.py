@@ -17,13 +17,14 @@ from ..eval.profiling import profiling_scores, profiling_replicates, normalize_f
 from .options import Options
 
 # %% auto #0
-__all__ = ['TASKS', 'SUMMARY', 'SCORE_COLS', 'SHARED_FILES', 'headline', 'replicate_frame', 'summarise_replicates',
-           'evaluate_setup', 'read_scores', 'read_replicates']
+__all__ = ['TASKS', 'SUMMARY', 'SCORE_COLS', 'SHARED_FILES', 'headline', 'replicate_frame', 'summarise_replicates', 'read_scores',
+           'evaluate_setup', 'read_replicates']
 
-# %% ../../nbs/06d_compare.evaluate.ipynb #3d58288f
+# %% ../../nbs/06d_compare.evaluate.ipynb #059b592b
 TASKS = ('distance', 'classification', 'clustering', 'profiling')
 SUMMARY = {'distance': 'median', 'classification': 'median', 'clustering': 'mean', 'profiling': 'median'}
 
+# %% ../../nbs/06d_compare.evaluate.ipynb #80500ff4
 def headline(task:str, # one of `TASKS`
              metrics=(), # the metrics the task produced
             ) -> tuple:
@@ -31,31 +32,35 @@ def headline(task:str, # one of `TASKS`
     if task == 'clustering': return ('all', 'ari_mechanism' if 'ari_mechanism' in metrics else 'silhouette')
     return {'distance': ('all', 'd'), 'classification': ('mean', 'roc_auc'), 'profiling': ('all', 'mean_mAP')}[task]
 
-# %% ../../nbs/06d_compare.evaluate.ipynb #82fcdd42
-def replicate_frame(reps:dict, # {(cell_line, metric) or (cell_line, compound, metric): R-vector} from a task's `*_replicates`
+# %% ../../nbs/06d_compare.evaluate.ipynb #dbaba789
+def replicate_frame(reps:dict, # {(cell_line, [compound,] metric): R-vector} from a task's `*_replicates`
                    ) -> pd.DataFrame:
     "One column per `cell_line|compound|metric`, one row per replicate"
     key = lambda k: k if len(k) == 3 else (k[0], 'all', k[1])
     return pd.DataFrame({'|'.join(map(str, key(k))): np.asarray(v, np.float64) for k, v in reps.items()})
 
+# %% ../../nbs/06d_compare.evaluate.ipynb #7d7d34ba
 def summarise_replicates(frame:pd.DataFrame, # from `replicate_frame`
                          how:str='median', # 'median' or 'mean' over cell lines
                         ) -> pd.DataFrame:
     "One column per (compound, metric): the summary over cell lines of every replicate"
     keys = [tuple(c.split('|', 1)[1].rsplit('|', 1)) for c in frame.columns]
     agg = np.nanmedian if how == 'median' else np.nanmean
+    cols = lambda k: [c for c, kk in zip(frame.columns, keys) if kk == k]
     with warnings.catch_warnings():  # a compound absent from a replicate's cell lines: NaN, said by the verdicts
         warnings.simplefilter('ignore', RuntimeWarning)
-        out = {k: agg(frame[[c for c, kk in zip(frame.columns, keys) if kk == k]].to_numpy(), axis=1) for k in dict.fromkeys(keys)}
+        out = {k: agg(frame[cols(k)].to_numpy(), axis=1) for k in dict.fromkeys(keys)}
     return pd.DataFrame(out)
 
-# %% ../../nbs/06d_compare.evaluate.ipynb #89c57955
+# %% ../../nbs/06d_compare.evaluate.ipynb #46e3098f
 def _weights(design, split):
     "The resampling unit of every test row and the R x n_units bootstrap weights (never an R x n_test matrix of them)"
     test = np.asarray(split) == 'test'
-    if len(design.unit) != test.sum(): raise InputError(f"evaluate: {test.sum()} test crops but a design of {len(design.unit)}")
+    if len(design.unit) != test.sum():
+        raise InputError(f"evaluate: {test.sum()} test crops but a design of {len(design.unit)}")
     return np.asarray(design.unit), design.W
 
+# %% ../../nbs/06d_compare.evaluate.ipynb #7ac02013
 def _well_weights(meta, unit, W, rows):
     "Weights of the wells named in `rows` (plate, well): the mean weight of their test crops"
     key = (meta.plate.astype(str) + '/' + meta.well.astype(str)).to_numpy()
@@ -63,57 +68,95 @@ def _well_weights(meta, unit, W, rows):
     def mean(ix): us, n = np.unique(unit[ix], return_counts=True); return W[:, us] @ n/len(ix)
     return np.stack([mean(idx[f"{p}/{wl}"]) for p, wl in zip(rows.plate.astype(str), rows.well.astype(str))], 1)
 
+# %% ../../nbs/06d_compare.evaluate.ipynb #11209264
 def _distance_rows(tmeta, opts):
-    "Test rows of the distance task: at most `distance_max_per_well` per well, then `distance_max_crops` per drug; notes"
+    "Test rows of the distance task: at most `distance_max_per_well` per well, `distance_max_crops` per drug; notes"
     rows = cap_groups(tmeta[['plate', 'well']], opts.distance_max_per_well)
-    notes = [] if len(rows) == len(tmeta) else [f"distance: at most {opts.distance_max_per_well} random test crops per well "
-                                                f"({len(rows):,} of {len(tmeta):,}, the same for every setup)"]
+    notes = [] if len(rows) == len(tmeta) else [
+        f"distance: at most {opts.distance_max_per_well} random test crops per well "
+        f"({len(rows):,} of {len(tmeta):,}, the same for every setup)"]
     kept = rows[cap_groups(tmeta.iloc[rows][['cell_line', 'compound']], opts.distance_max_crops, seed=1)]
-    if len(kept) < len(rows): notes.append(f"distance: at most {opts.distance_max_crops:,} random test crops per compound and cell "
-                                           f"line ({len(kept):,} of {len(rows):,}, the same for every setup): the medians of "
-                                           "their pairs stand for those of all pairs")
+    if len(kept) < len(rows):
+        notes.append(f"distance: at most {opts.distance_max_crops:,} random test crops per compound and cell "
+                     f"line ({len(kept):,} of {len(rows):,}, the same for every setup): the medians of "
+                     "their pairs stand for those of all pairs")
     return kept, notes
 
+# %% ../../nbs/06d_compare.evaluate.ipynb #8195cf2a
+def _distance_task(reps, test, tmeta, unit, W, design, opts, seed):
+    "The distance task on its capped test rows: scores, replicates, notes and the distance samples"
+    if design.pair is None:
+        raise InputError("the screen has fewer than two treated compounds: no pair of similar drugs")
+    rows, notes = _distance_rows(tmeta, opts)
+    sub = reps.view(test[rows])
+    res = distance_scores(sub, design.pair, design.control, seed=seed)
+    rp = distance_replicates(sub, design.pair, design.control, unit[rows], W)
+    return res.scores, rp, notes, {'distance_samples.csv': res.samples}
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #6c47aa5a
+def _probe_options(opts, device) -> dict:
+    "The keyword arguments of `probe_scores` for the run's probe"
+    if opts.probe == 'logistic': return dict(max_fit=opts.probe_max_fit)
+    return dict(grid=hparam_grid(**opts.probe_grid), epochs=opts.probe_epochs, bs=opts.probe_bs, device=device)
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #175e6cbd
+def _classification_task(reps, norm, split, test, unit, W, opts, seed, device):
+    "The probe per compound on the normalised features: scores, replicates, notes, its fits and test predictions"
+    seed = 0 if opts.probe == 'logistic' else seed  # the logistic probe's folds: the same for every setup and seed
+    res = probe_scores(norm, split, probe=opts.probe, seed=seed, **_probe_options(opts, device))
+    row = res.predictions.row
+    pred = res.predictions.assign(plate=reps.meta.plate.to_numpy()[row], well=reps.meta.well.to_numpy()[row])
+    rp = probe_replicates(res.predictions, unit=unit[np.searchsorted(test, row)], W=W)
+    return res.scores, rp, res.notes, {'probe_fits.csv': res.fits, 'probe_predictions.parquet': pred}
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #911aecdb
+def _clustering_task(reps, test, tmeta, unit, W, opts, seed):
+    "UMAP + HDBSCAN per cell line on at most `cluster_max_points` of its test crops: scores, replicates, notes"
+    rows = cap_groups(tmeta[['cell_line']], opts.cluster_max_points)
+    truth = 'mechanism' if 'mechanism' in tmeta.columns else None
+    jobs = max(1, torch.get_num_threads())  # grid values side by side, one per thread (same results)
+    res = clustering_scores(reps.view(test[rows]), grid=opts.cluster_grid, seed=seed, n_epochs=opts.umap_epochs,
+                            n_jobs=jobs, truth=truth)
+    capped = opts.cluster_max_points is not None and len(rows) != len(tmeta)
+    notes = [f"clustering: {opts.cluster_max_points} random test crops per cell line"] if capped else []
+    return res.scores, cluster_replicates(res.points, W[:, unit[rows[res.points.row]]], truth), notes
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #a553e5b1
+def _profiling_task(norm, test, tmeta, unit, W, design, opts, seed):
+    "Replicate retrieval on the normalised well profiles: scores, replicates, notes and the table of treatments"
+    tn = norm.view(test)  # profiles are medians of wells, read a well at a time
+    res = profiling_scores(tn, control=design.control, null_size=opts.null_size, seed=seed)
+    ap = res.retrieval.ap
+    rp = profiling_replicates(ap, _well_weights(tmeta, unit, W, ap))
+    return res.scores, rp, res.notes, {'retrieval.csv': res.retrieval.table}
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #64891a83
 def _task(task, reps, norm, split, units, design, opts, seed, device):
     "Tidy scores, replicates and notes of one task; test rows are read from disk as each task uses them"
     unit, W = units
     test = np.flatnonzero(split == 'test')
     tmeta = reps.meta.iloc[test].reset_index(drop=True)
-    if task == 'distance':
-        if design.pair is None: raise InputError("the screen has fewer than two treated compounds: no pair of similar drugs")
-        rows, notes = _distance_rows(tmeta, opts)
-        sub = reps.view(test[rows])
-        res = distance_scores(sub, design.pair, design.control, seed=seed)
-        rp = distance_replicates(sub, design.pair, design.control, unit[rows], W)
-        return res.scores, rp, notes, {'distance_samples.csv': res.samples}
-    if task == 'classification':
-        kw = (dict(max_fit=opts.probe_max_fit) if opts.probe == 'logistic' else
-              dict(grid=hparam_grid(**opts.probe_grid), epochs=opts.probe_epochs, bs=opts.probe_bs, device=device))
-        res = probe_scores(norm, split, probe=opts.probe, seed=0 if opts.probe == 'logistic' else seed, **kw)
-        pred = res.predictions.assign(plate=reps.meta.plate.to_numpy()[res.predictions.row], well=reps.meta.well.to_numpy()[res.predictions.row])
-        rp = probe_replicates(res.predictions, unit=unit[np.searchsorted(test, res.predictions.row)], W=W)
-        return res.scores, rp, res.notes, {'probe_fits.csv': res.fits, 'probe_predictions.parquet': pred}
-    if task == 'clustering':
-        rows = cap_groups(tmeta[['cell_line']], opts.cluster_max_points)
-        truth = 'mechanism' if 'mechanism' in tmeta.columns else None
-        jobs = max(1, torch.get_num_threads())  # as many grid values side by side as this process has threads (same results)
-        res = clustering_scores(reps.view(test[rows]), grid=opts.cluster_grid, seed=seed, n_epochs=opts.umap_epochs, n_jobs=jobs, truth=truth)
-        notes = [] if opts.cluster_max_points is None or len(rows) == len(tmeta) else [f"clustering: {opts.cluster_max_points} random test crops per cell line"]
-        return res.scores, cluster_replicates(res.points, W[:, unit[rows[res.points.row]]], truth), notes
-    tn = norm.view(test)  # profiles are medians of wells, read a well at a time
-    res = profiling_scores(tn, control=design.control, null_size=opts.null_size, seed=seed)
-    ap = res.retrieval.ap
-    return res.scores, profiling_replicates(ap, _well_weights(tmeta, unit, W, ap)), res.notes, {'retrieval.csv': res.retrieval.table}
+    if task == 'distance': return _distance_task(reps, test, tmeta, unit, W, design, opts, seed)
+    if task == 'classification': return _classification_task(reps, norm, split, test, unit, W, opts, seed, device)
+    if task == 'clustering': return _clustering_task(reps, test, tmeta, unit, W, opts, seed)
+    return _profiling_task(norm, test, tmeta, unit, W, design, opts, seed)
 
-# %% ../../nbs/06d_compare.evaluate.ipynb #ad1de3ca
+# %% ../../nbs/06d_compare.evaluate.ipynb #6b518e7e
 SCORE_COLS = ['task', 'cell_line', 'compound', 'metric', 'value', 'note']
 
+# %% ../../nbs/06d_compare.evaluate.ipynb #f3b23191
 def _write_extra(folder, name, df):
     "Write a task's extra table (CSV or parquet by its name) atomically"
     with atomic_path(folder/name) as tmp:
         if name.endswith('.parquet'): df.to_parquet(tmp)
         else: df.to_csv(tmp, index=False)
 
+# %% ../../nbs/06d_compare.evaluate.ipynb #941cbc66
+def _task_error(task, metric, note) -> pd.DataFrame:
+    "The one row of a task that was `skipped` or `failed`, with its reason"
+    return pd.DataFrame([dict(task=task, cell_line='', metric=metric, value=np.nan, note=note)])
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #b3ad98e2
 def _evaluate_task(task, loaded, design, opts, seed, device, folder):
     "Scores of one task with a `note` column; its replicates and extra tables written to `folder`"
     try:
@@ -121,15 +164,52 @@ def _evaluate_task(task, loaded, design, opts, seed, device, folder):
         for name, df in (more[0] if more else {}).items(): _write_extra(folder, name, df)
         with atomic_path(folder/f'replicates_{task}.parquet') as tmp: replicate_frame(rp).to_parquet(tmp)
         rows = scores.assign(note='; '.join(notes))
-    except InputError as e: rows = pd.DataFrame([dict(task=task, cell_line='', metric='skipped', value=np.nan, note=str(e))])
+    except InputError as e: rows = _task_error(task, 'skipped', str(e))
     except OSError: raise  # the disk, not the task: the run stops with one line and the task is computed on rerun
-    except Exception as e: rows = pd.DataFrame([dict(task=task, cell_line='', metric='failed', value=np.nan, note=f"{type(e).__name__}: {e}")])
+    except Exception as e: rows = _task_error(task, 'failed', f"{type(e).__name__}: {e}")
     if 'compound' not in rows.columns: rows['compound'] = 'all'
     return rows[SCORE_COLS]
 
-# %% ../../nbs/06d_compare.evaluate.ipynb #3edf0fb7
+# %% ../../nbs/06d_compare.evaluate.ipynb #f0a1f6e9
+def read_scores(path) -> pd.DataFrame:
+    "A tidy scores file as written by `evaluate_setup`"
+    return pd.read_csv(path, dtype={'cell_line': str, 'compound': str, 'note': str, 'metric': str, 'task': str},
+                       keep_default_na=False, na_values={'value': ['', 'nan', 'NaN']})
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #8cc44c38
+def _digest(path) -> str:
+    "SHA-256 of a file's bytes"
+    with open(path, 'rb') as f: return hashlib.file_digest(f, 'sha256').hexdigest()
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #3824ff0e
+def _manifest(folder, reps_digest:str) -> dict:
+    "{task: digest of its scores file} of the tasks finished in `folder` on these representations"
+    try: d = load_json(Path(folder)/'scores.json')
+    except Exception: d = None
+    if not isinstance(d, dict) or d.get('representations') != reps_digest: return {'representations': reps_digest}
+    return d
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #d0e60694
+def _task_digest(folder, task:str) -> str:
+    "Digest of a task's files: its scores and, where it has them, its replicates"
+    files = [Path(folder)/f'scores_{task}.csv', Path(folder)/f'replicates_{task}.parquet']
+    return '+'.join(_digest(f) for f in files if f.exists())
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #4e9d09cd
+def _cached_scores(path, task, digest) -> pd.DataFrame|None:
+    "The scores of `task` when its files are the recorded ones and not a failure, else None (computed again)"
+    if digest is None or not path.exists() or _task_digest(path.parent, task) != digest:
+        return None  # missing, truncated or replaced
+    df = read_scores(path)
+    if (df.metric == 'failed').any(): return None  # an earlier failure is retried, never returned as the answer
+    replicates = (Path(path).parent/f'replicates_{task}.parquet').exists()
+    if task != 'distance' and not (df.metric == 'skipped').any() and not replicates: return None
+    return df
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #36303a4a
 SHARED_FILES = ('replicates_classification.parquet', 'probe_fits.csv', 'probe_predictions.parquet')
 
+# %% ../../nbs/06d_compare.evaluate.ipynb #620d99ce
 def _shared_key(folder, opts) -> str|None:
     "Key of a classification every folder with the same features and options shares (None for the seeded SGD probe)"
     if opts.probe != 'logistic': return None
@@ -137,6 +217,7 @@ def _shared_key(folder, opts) -> str|None:
     h.update(json.dumps([opts.probe, opts.normalize, opts.min_control_wells]).encode())
     return h.hexdigest()[:20]
 
+# %% ../../nbs/06d_compare.evaluate.ipynb #a315d8a3
 def _from_shared(folder, key) -> pd.DataFrame|None:
     "The classification's scores copied from the shared folder of `key` (with its replicates and tables), or None"
     if key is None: return None
@@ -146,12 +227,14 @@ def _from_shared(folder, key) -> pd.DataFrame|None:
         if (src/name).exists(): shutil.copyfile(src/name, Path(folder)/name)
     return read_scores(src/'scores_classification.csv')
 
+# %% ../../nbs/06d_compare.evaluate.ipynb #e13d0a33
 def _to_shared(folder, key, rows):
     "Keep a computed classification for the other folders with the same features"
     if key is None or (rows.metric == 'failed').any(): return
     dst = Path(folder).parent/'shared'/f'classification-{key}'
     if (dst/'done').exists(): return
-    tmp = Path(tempfile.mkdtemp(dir=dst.parent.parent if dst.parent.exists() else Path(folder).parent, prefix='.shared-'))
+    parent = dst.parent.parent if dst.parent.exists() else Path(folder).parent
+    tmp = Path(tempfile.mkdtemp(dir=parent, prefix='.shared-'))
     for name in SHARED_FILES:
         if (Path(folder)/name).exists(): shutil.copyfile(Path(folder)/name, tmp/name)
     rows.to_csv(tmp/'scores_classification.csv', index=False)
@@ -160,7 +243,39 @@ def _to_shared(folder, key, rows):
     try: os.rename(tmp, dst)  # whole or absent: a worker that computed the same result at the same time keeps the first
     except OSError: shutil.rmtree(tmp, ignore_errors=True)
 
-# %% ../../nbs/06d_compare.evaluate.ipynb #22c0446f
+# %% ../../nbs/06d_compare.evaluate.ipynb #11a267af
+def _load_inputs(folder, design, opts) -> tuple:
+    "The representations (memory-mapped), their normalised features (on disk), the split and the bootstrap weights"
+    reps = Representations.load(folder/'representations.parquet')
+    split = reps.meta.split.to_numpy().astype(str)
+    norm = normalize_features(reps, opts.normalize, groups=design.get('norm_groups'),
+                              references=design.get('norm_references'),
+                              out=folder/'.normalized.npy')  # on disk, memory-mapped: removed when the tasks are done
+    return reps, norm, split, _weights(design, split)
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #3ed53cbc
+def _compute_task(task, folder, loaded, design, opts, seed, device, timings:dict) -> pd.DataFrame:
+    "Rows of one task, copied from the shared classification or computed; its seconds saved in `timings`"
+    t0 = time.perf_counter()
+    key = _shared_key(folder, opts) if task == 'classification' else None
+    rows = _from_shared(folder, key)
+    if rows is None:
+        rows = _evaluate_task(task, loaded, design, opts, seed, device, folder)
+        _to_shared(folder, key, rows)
+    timings[task] = time.perf_counter() - t0
+    save_json(timings, folder/'timings.json')
+    return rows
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #0b18999d
+def _record_task(folder, task, rows, done:dict) -> pd.DataFrame:
+    "Write a task's scores, then record them as finished in `scores.json`; the scores as read back"
+    path = folder/f'scores_{task}.csv'
+    with atomic_path(path) as tmp: rows.to_csv(tmp, index=False)
+    done[task] = _task_digest(folder, task)
+    save_json(done, folder/'scores.json')  # last: a task is done when its scores are whole and recorded here
+    return read_scores(path)
+
+# %% ../../nbs/06d_compare.evaluate.ipynb #e6bdbafe
 def evaluate_setup(folder, # a setup folder with `representations.parquet`
                    design, # the design the representations were made from (`cellrep.design.make_design`)
                    opts:Options, # the run's options
@@ -172,63 +287,17 @@ def evaluate_setup(folder, # a setup folder with `representations.parquet`
     timings = load_json_or(folder/'timings.json', {})  # damaged: the tasks computed now are timed again
     done = _manifest(folder, _digest(folder/'representations.parquet'))
     for task in TASKS:
-        path = folder/f'scores_{task}.csv'
-        old = _cached_scores(path, task, done.get(task))
+        old = _cached_scores(folder/f'scores_{task}.csv', task, done.get(task))
         if old is None:
-            if loaded is None:
-                reps = Representations.load(folder/'representations.parquet')
-                split = reps.meta.split.to_numpy().astype(str)
-                norm = normalize_features(reps, opts.normalize, groups=design.get('norm_groups'), references=design.get('norm_references'),
-                                          out=folder/'.normalized.npy')  # on disk, memory-mapped: removed when the tasks are done
-                loaded = (reps, norm, split, _weights(design, split))
-            t0 = time.perf_counter()
-            key = _shared_key(folder, opts) if task == 'classification' else None
-            rows = _from_shared(folder, key)
-            if rows is None:
-                rows = _evaluate_task(task, loaded, design, opts, seed, device, folder)
-                _to_shared(folder, key, rows)
-            timings[task] = time.perf_counter() - t0
-            save_json(timings, folder/'timings.json')
-            with atomic_path(path) as tmp: rows.to_csv(tmp, index=False)
-            done[task] = _task_digest(folder, task)
-            save_json(done, folder/'scores.json')  # last: a task is done when its scores are whole and recorded here
-            old = read_scores(path)
+            if loaded is None: loaded = _load_inputs(folder, design, opts)
+            rows = _compute_task(task, folder, loaded, design, opts, seed, device, timings)
+            old = _record_task(folder, task, rows, done)
         parts.append(old)
     (folder/'.normalized.npy').unlink(missing_ok=True)
     return pd.concat(parts, ignore_index=True)
 
-# %% ../../nbs/06d_compare.evaluate.ipynb #fcb825ee
-def read_scores(path) -> pd.DataFrame:
-    "A tidy scores file as written by `evaluate_setup`"
-    return pd.read_csv(path, dtype={'cell_line': str, 'compound': str, 'note': str, 'metric': str, 'task': str}, keep_default_na=False,
-                       na_values={'value': ['', 'nan', 'NaN']})
-
-def _digest(path) -> str:
-    "SHA-256 of a file's bytes"
-    with open(path, 'rb') as f: return hashlib.file_digest(f, 'sha256').hexdigest()
-
-def _manifest(folder, reps_digest:str) -> dict:
-    "{task: digest of its scores file} of the tasks finished in `folder` on these representations ({} when missing, damaged or of others)"
-    try: d = load_json(Path(folder)/'scores.json')
-    except Exception: d = None
-    if not isinstance(d, dict) or d.get('representations') != reps_digest: return {'representations': reps_digest}
-    return d
-
-def _task_digest(folder, task:str) -> str:
-    "Digest of a task's files: its scores and, where it has them, its replicates"
-    files = [Path(folder)/f'scores_{task}.csv', Path(folder)/f'replicates_{task}.parquet']
-    return '+'.join(_digest(f) for f in files if f.exists())
-
-def _cached_scores(path, task, digest) -> pd.DataFrame|None:
-    "The scores of `task` when its files are the ones recorded as finished and not a failure, else None (computed again)"
-    if digest is None or not path.exists() or _task_digest(path.parent, task) != digest: return None  # missing, truncated or replaced
-    df = read_scores(path)
-    if (df.metric == 'failed').any(): return None  # an earlier failure is retried, never returned as the answer
-    if task != 'distance' and not (df.metric == 'skipped').any() and not (Path(path).parent/f'replicates_{task}.parquet').exists(): return None
-    return df
-
-# %% ../../nbs/06d_compare.evaluate.ipynb #3817bd64
+# %% ../../nbs/06d_compare.evaluate.ipynb #1c70f4b3
 def read_replicates(folder, task:str) -> pd.DataFrame|None:
-    "The replicates of `task` in a setup folder, summarised over cell lines per (compound, metric) (None when the task has none)"
+    "The replicates of `task` in a setup folder, summarised over cell lines per (compound, metric) (None without any)"
     path = Path(folder)/f'replicates_{task}.parquet'
     return summarise_replicates(pd.read_parquet(path), SUMMARY[task]) if path.exists() else None

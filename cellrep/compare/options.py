@@ -26,40 +26,49 @@ from ..eval.probe import PROBES
 __all__ = ['REFERENCES', 'ALL_LEARNERS', 'PRESETS', 'NEW_DEFAULTS', 'Options', 'resolve_options', 'run_identity',
            'check_identity']
 
-# %% ../../nbs/06b_compare.options.ipynb #d94b32f0
+# %% ../../nbs/06b_compare.options.ipynb #18862606
 REFERENCES = ('untrained', 'trivial', 'pixels', 'cellprofiler')
 ALL_LEARNERS = {**LEARNERS, **SELFSUP_LEARNERS}  # the paper's four, then today's
 
-PRESETS = {
-    'cpu': dict(settings=['no_aug_one_crop'], seeds=[0, 1, 2, 3, 4], steps=300, epochs=None, bs=64, lr=1e-3, early_stop=False,
-                crop_size=32, max_per_well=None, screen={'n_per_well': 24, 'n_plates': 6},
-                cluster_grid=[30, 90, 150], cluster_max_points=1500, umap_epochs=200, probe='logistic', distance_max_per_well=250,
-                distance_max_crops=4096, probe_max_fit=50_000,
-                probe_grid=dict(lr=[0.1, 0.01], momentum=[0.9], wd=[1e-4]), probe_epochs=25, probe_bs=128, null_size=10_000, n_boot=1000),
-    'full': dict(settings=list(SETTINGS), seeds=[0, 1, 2], steps=None, epochs=50, bs=256, lr=1e-4, early_stop=True,
-                 crop_size=64, max_per_well=None, screen={'n_per_well': 16, 'n_plates': 6},
-                 cluster_grid=list(PAPER_GRID), cluster_max_points=None, umap_epochs=None, probe='two_layer', distance_max_per_well=None,
-                 distance_max_crops=4096, probe_max_fit=50_000,
-                 probe_grid=dict(lr=[0.1, 0.05, 0.01], momentum=[0.9, 0.8, 0.7], wd=[1e-3, 1e-4, 1e-5]), probe_epochs=25, probe_bs=1024,
-                 null_size=10_000, n_boot=1000),
-    'tiny': dict(settings=['no_aug_one_crop'], seeds=[0, 1], steps=4, epochs=None, bs=16, lr=1e-3, early_stop=False,
-                 crop_size=32, max_per_well=None, screen={'n_per_well': 2, 'n_plates': 4, 'cell_lines': ('lineA', 'lineB')},
-                 cluster_grid=[8, 16], cluster_max_points=None, umap_epochs=50, probe='logistic', distance_max_per_well=None,
-                 distance_max_crops=4096, probe_max_fit=50_000,
-                 probe_grid=dict(lr=[0.05], momentum=[0.9], wd=[1e-4]), probe_epochs=3, probe_bs=128, null_size=200, n_boot=200),
-}
+# %% ../../nbs/06b_compare.options.ipynb #efa57794
+PRESETS = {'cpu': dict(settings=['no_aug_one_crop'], seeds=[0, 1, 2, 3, 4], steps=300, epochs=None, bs=64, lr=1e-3,
+                       early_stop=False, crop_size=32, max_per_well=None, screen={'n_per_well': 24, 'n_plates': 6},
+                       cluster_grid=[30, 90, 150], cluster_max_points=1500, umap_epochs=200, probe='logistic',
+                       distance_max_per_well=250, distance_max_crops=4096, probe_max_fit=50_000,
+                       probe_grid=dict(lr=[0.1, 0.01], momentum=[0.9], wd=[1e-4]), probe_epochs=25, probe_bs=128,
+                       null_size=10_000, n_boot=1000)}
 
-# %% ../../nbs/06b_compare.options.ipynb #c8402d31
+# %% ../../nbs/06b_compare.options.ipynb #13617d7d
+PRESETS['full'] = dict(settings=list(SETTINGS), seeds=[0, 1, 2], steps=None, epochs=50, bs=256, lr=1e-4,
+                       early_stop=True, crop_size=64, max_per_well=None, screen={'n_per_well': 16, 'n_plates': 6},
+                       cluster_grid=list(PAPER_GRID), cluster_max_points=None, umap_epochs=None, probe='two_layer',
+                       distance_max_per_well=None, distance_max_crops=4096, probe_max_fit=50_000,
+                       probe_grid=dict(lr=[0.1, 0.05, 0.01], momentum=[0.9, 0.8, 0.7], wd=[1e-3, 1e-4, 1e-5]),
+                       probe_epochs=25, probe_bs=1024, null_size=10_000, n_boot=1000)
+
+# %% ../../nbs/06b_compare.options.ipynb #b8539bf3
+PRESETS['tiny'] = dict(settings=['no_aug_one_crop'], seeds=[0, 1], steps=4, epochs=None, bs=16, lr=1e-3,
+                       early_stop=False, crop_size=32, max_per_well=None,
+                       screen={'n_per_well': 2, 'n_plates': 4, 'cell_lines': ('lineA', 'lineB')},
+                       cluster_grid=[8, 16], cluster_max_points=None, umap_epochs=50, probe='logistic',
+                       distance_max_per_well=None, distance_max_crops=4096, probe_max_fit=50_000,
+                       probe_grid=dict(lr=[0.05], momentum=[0.9], wd=[1e-4]), probe_epochs=3, probe_bs=128,
+                       null_size=200, n_boot=200)
+
+# %% ../../nbs/06b_compare.options.ipynb #5fbd3fb4
 def _cpu(name):
-    "A dataclass field defaulting to (a copy of) the cpu preset's value of `name`: the preset is the one place of the defaults"
+    "A dataclass field defaulting to (a copy of) the cpu preset's value of `name`"
     return field(default_factory=lambda: deepcopy(PRESETS['cpu'][name]))
 
+# %% ../../nbs/06b_compare.options.ipynb #25f154dd
 @dataclass
 class Options:
     "Every choice of a comparison (see `PRESETS` for the defaults and `resolve_options` to make one)"
     preset:str='cpu' # the preset the other values started from
-    learners:list=field(default_factory=lambda: list(LEARNERS)) # learners to train (default: the paper's four; 'all': every one the backbone takes)
-    backbone:str='paper' # the network every learner trains and the untrained reference is (`cellrep.backbones.BACKBONES`)
+    # learners to train (default: the paper's four; 'all': every one the backbone takes)
+    learners:list=field(default_factory=lambda: list(LEARNERS))
+    # the network every learner trains and the untrained reference is (`cellrep.backbones.BACKBONES`)
+    backbone:str='paper'
     settings:list=_cpu('settings') # settings (`cellrep.augment.SETTINGS`) to train in
     seeds:list=_cpu('seeds') # training seeds: every setup is trained and evaluated once per seed
     steps:int=_cpu('steps') # optimizer steps per setup (multi-crop groups counted); None: `epochs` epochs
@@ -77,85 +86,135 @@ class Options:
     probe:str=_cpu('probe') # 'logistic' (per compound, penalty by grouped CV) or the paper's 'two_layer' SGD grid
     probe_grid:dict=_cpu('probe_grid') # the paper's probe: its hyper-parameter grid (lists of lr, momentum, wd)
     probe_epochs:int=_cpu('probe_epochs') # epochs of every probe head
-    probe_bs:int=_cpu('probe_bs') # batch size of the probe heads (the paper's 1024 gives a small screen a few steps per epoch: seed-dependent heads)
+    # batch size of the probe heads (the paper's 1024 gives a small screen a few steps per epoch: seed-dependent
+    # heads)
+    probe_bs:int=_cpu('probe_bs')
     cluster_grid:list=_cpu('cluster_grid') # n_neighbors = min_cluster_size values of the clustering grid
-    cluster_max_points:int=_cpu('cluster_max_points') # most test crops clustered per cell line (a fixed random subset; None: all)
+    # most test crops clustered per cell line (a fixed random subset; None: all)
+    cluster_max_points:int=_cpu('cluster_max_points')
     umap_epochs:int=_cpu('umap_epochs') # UMAP epochs (None: umap-learn's default)
-    distance_max_per_well:int=_cpu('distance_max_per_well') # most test crops per well in the distance task (a fixed sample; None: all)
-    distance_max_crops:int=_cpu('distance_max_crops') # most test crops per drug (and of the controls) per cell line in the distance task (a fixed sample: its cost stays flat)
-    probe_max_fit:int=_cpu('probe_max_fit') # the logistic probe fits on at most this many crops per target (a seeded draw: memory and time stay flat)
+    # most test crops per well in the distance task (a fixed sample; None: all)
+    distance_max_per_well:int=_cpu('distance_max_per_well')
+    # most test crops per drug (and of the controls) per cell line in the distance task (a fixed sample: its cost
+    # stays flat)
+    distance_max_crops:int=_cpu('distance_max_crops')
+    # the logistic probe fits on at most this many crops per target (a seeded draw: memory and time stay flat)
+    probe_max_fit:int=_cpu('probe_max_fit')
     null_size:int=_cpu('null_size') # random relabellings of the profiling test where there are too many to enumerate
     n_boot:int=_cpu('n_boot') # bootstrap replicates of the test wells
     screen:dict=_cpu('screen') # options of the built-in synthetic screen (`synthetic_screen`)
-    learner_options:dict=field(default_factory=dict) # per learner, options of its constructor, e.g. {'regularized': {'reg_weight': 0.5}}
+    # per learner, options of its constructor, e.g. {'regularized': {'reg_weight': 0.5}}
+    learner_options:dict=field(default_factory=dict)
     bf16:bool=None # bfloat16 autocast (None: where the device computes bfloat16 natively)
     channels_last:bool=True # channels-last memory format
     torch_compile:bool=False # `torch.compile` the models
 
-# %% ../../nbs/06b_compare.options.ipynb #4d87beea
+# %% ../../nbs/06b_compare.options.ipynb #c201572f
 def _names(value, allowed, what):
-    "A list of names from a list or a comma-separated string, each one of `allowed` (all of them when `value` is None)"
+    "A list of names from a list or comma-separated text, each one of `allowed` (all of them when `value` is None)"
     if value is None: return list(allowed)
     names = [v.strip() for v in value.split(',')] if isinstance(value, str) else list(value)
     bad = [v for v in names if v not in allowed]
     if bad or not names: raise InputError(f"{what} {bad or names}: expected a comma-separated list of {list(allowed)}")
     return list(dict.fromkeys(names))
 
+# %% ../../nbs/06b_compare.options.ipynb #172c68dd
 def _seeds(value):
     "Seeds from a count (3: seeds 0, 1, 2), a list, or text ('3' or '0,4,7')"
     if isinstance(value, str): value = value.split(',') if ',' in value else value.strip()
     try:
         if isinstance(value, (list, tuple)): seeds = [int(v) for v in value]
         else: seeds = list(range(int(value)))
-    except (TypeError, ValueError): raise InputError(f"seeds {value!r}: expected a count (e.g. 3) or a list of integers (e.g. 0,1,2)") from None
-    if not seeds or len(set(seeds)) != len(seeds) or min(seeds) < 0: raise InputError(f"seeds {value!r}: expected at least one seed, distinct and >= 0")
+    except (TypeError, ValueError):
+        raise InputError(f"seeds {value!r}: expected a count (e.g. 3) or a list of integers (e.g. 0,1,2)") from None
+    if not seeds or len(set(seeds)) != len(seeds) or min(seeds) < 0:
+        raise InputError(f"seeds {value!r}: expected at least one seed, distinct and >= 0")
     return seeds
 
+# %% ../../nbs/06b_compare.options.ipynb #dddb6616
 def _mapping(value, what='columns'):
     "{old: new} from a dict or 'old=new,old2=new2'"
     if value is None or isinstance(value, dict): return value
     pairs = [p.split('=') for p in value.split(',') if p.strip()]
-    if any(len(p) != 2 or not all(s.strip() for s in p) for p in pairs): raise InputError(f"{what} {value!r}: expected old=new,old2=new2")
+    if any(len(p) != 2 or not all(s.strip() for s in p) for p in pairs):
+        raise InputError(f"{what} {value!r}: expected old=new,old2=new2")
     return {a.strip(): b.strip() for a, b in pairs}
 
-# %% ../../nbs/06b_compare.options.ipynb #fcc38128
-def _positive(name, v, allow_none=False):
-    "Refuse an option that is not a positive integer (None allowed where `allow_none`)"
-    if v is None and allow_none: return
-    if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1: raise InputError(f"{name}={v!r}: expected a positive integer")
-
-def resolve_options(preset:str='cpu', # 'cpu', 'full' or 'tiny'
-                    **kwargs, # any field of `Options`
-                   ) -> Options:
-    "The `Options` of a run: the preset's values, then the given ones (None keeps the preset's), checked"
+# %% ../../nbs/06b_compare.options.ipynb #04d9e2c4
+def _given(preset:str, kwargs:dict) -> dict:
+    "The options given (None keeps the preset's); refused for an unknown preset or option, or two budgets"
     if preset not in PRESETS: raise InputError(f"preset {preset!r}: expected one of {list(PRESETS)}")
     fields = {f.name for f in dataclasses.fields(Options)}
     unknown = sorted(set(kwargs) - fields)
-    if unknown: raise InputError(f"compare: unknown option(s) {unknown}; expected some of {sorted(fields - {'preset'})}")
+    if unknown:
+        raise InputError(f"compare: unknown option(s) {unknown}; expected some of {sorted(fields - {'preset'})}")
     given = {k: v for k, v in kwargs.items() if v is not None}
     if 'steps' in given and 'epochs' in given:
-        raise InputError(f"steps={given['steps']} and epochs={given['epochs']}: give one training budget, --steps or --epochs, not both")
-    o = Options(preset=preset, **deepcopy({**PRESETS[preset], **given}))
-    if 'epochs' in given: o.steps = None  # epochs given: they set the budget, whatever the preset's steps
+        raise InputError(f"steps={given['steps']} and epochs={given['epochs']}: give one training budget, --steps or "
+                         "--epochs, not both")
+    return given
+
+# %% ../../nbs/06b_compare.options.ipynb #ff27413f
+def _resolve_rows(o:Options):
+    "Resolve and check, in place, the backbone, learners, settings, references and seeds of `o`"
     if o.backbone not in BACKBONES: raise InputError(f"backbone {o.backbone!r}: expected one of {list(BACKBONES)}")
     if o.learners in ('all', ['all']): o.learners = learners_for(o.backbone)
     o.learners, o.settings = _names(o.learners, ALL_LEARNERS, 'learners'), _names(o.settings, SETTINGS, 'settings')
     for l in o.learners: check_backbone(l, o.backbone)
     o.references = [] if o.references in ([], '', 'none') else _names(o.references, REFERENCES, 'references')
     o.seeds = _seeds(o.seeds)
-    if o.steps is None and o.epochs is None: raise InputError("steps and epochs are both unset: give a training budget (--steps or --epochs)")
-    for name in ('bs', 'crop_size', 'probe_epochs', 'probe_bs', 'n_boot', 'null_size', 'min_control_wells'): _positive(name, getattr(o, name))
+
+# %% ../../nbs/06b_compare.options.ipynb #d3cef942
+def _positive(name, v, allow_none=False):
+    "Refuse an option that is not a positive integer (None allowed where `allow_none`)"
+    if v is None and allow_none: return
+    if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+        raise InputError(f"{name}={v!r}: expected a positive integer")
+
+# %% ../../nbs/06b_compare.options.ipynb #8655ebdb
+_COUNTS = ('bs', 'crop_size', 'probe_epochs', 'probe_bs', 'n_boot', 'null_size', 'min_control_wells')
+_CAPS = ('steps', 'epochs', 'max_per_well', 'cluster_max_points', 'umap_epochs', 'distance_max_per_well',
+         'distance_max_crops', 'probe_max_fit')
+
+# %% ../../nbs/06b_compare.options.ipynb #1e994866
+def _check_sizes(o:Options):
+    "Refuse a budget, count or size of `o` that is not a positive integer, a crop the backbone cannot take, a bad lr"
+    if o.steps is None and o.epochs is None:
+        raise InputError("steps and epochs are both unset: give a training budget (--steps or --epochs)")
+    for name in _COUNTS: _positive(name, getattr(o, name))
     if o.probe not in PROBES: raise InputError(f"probe={o.probe!r}: expected one of {list(PROBES)}")
-    for name in ('steps', 'epochs', 'max_per_well', 'cluster_max_points', 'umap_epochs', 'distance_max_per_well', 'distance_max_crops', 'probe_max_fit'): _positive(name, getattr(o, name), allow_none=True)
-    if o.crop_size < 16 or o.crop_size % 4: raise InputError(f"crop_size={o.crop_size}: expected a multiple of 4, at least 16 (the backbone pools twice)")
-    if o.backbone == 'vit' and o.crop_size % 8: raise InputError(f"crop_size={o.crop_size}: backbone 'vit' needs a multiple of 8 (64 patches of size // 8)")
-    if not (isinstance(o.lr, (int, float)) and o.lr > 0): raise InputError(f"lr={o.lr!r}: expected a positive learning rate")
-    if o.controls not in ('matched', 'paper'): raise InputError(f"controls={o.controls!r}: expected 'matched' or 'paper'")
+    for name in _CAPS: _positive(name, getattr(o, name), allow_none=True)
+    if o.crop_size < 16 or o.crop_size % 4:
+        raise InputError(f"crop_size={o.crop_size}: expected a multiple of 4, at least 16 (the backbone pools twice)")
+    if o.backbone == 'vit' and o.crop_size % 8:
+        raise InputError(f"crop_size={o.crop_size}: backbone 'vit' needs a multiple of 8 (64 patches of size // 8)")
+    if not (isinstance(o.lr, (int, float)) and o.lr > 0):
+        raise InputError(f"lr={o.lr!r}: expected a positive learning rate")
+
+# %% ../../nbs/06b_compare.options.ipynb #982f8afa
+def _check_choices(o:Options):
+    "Check `o`'s controls, split, normalisation and learner options (`normalize='none'` becomes None)"
+    if o.controls not in ('matched', 'paper'):
+        raise InputError(f"controls={o.controls!r}: expected 'matched' or 'paper'")
     if o.split not in ('fixed', 'per_seed'): raise InputError(f"split={o.split!r}: expected 'fixed' or 'per_seed'")
     if o.normalize in ('none', 'None', ''): o.normalize = None
-    if o.normalize is not None and o.normalize not in NORMALIZE_METHODS: raise InputError(f"normalize={o.normalize!r}: expected one of {NORMALIZE_METHODS} or none")
+    if o.normalize is not None and o.normalize not in NORMALIZE_METHODS:
+        raise InputError(f"normalize={o.normalize!r}: expected one of {NORMALIZE_METHODS} or none")
     unknown = sorted(set(o.learner_options) - set(ALL_LEARNERS))
-    if unknown: raise InputError(f"learner_options: unknown learner(s) {unknown}; expected some of {list(ALL_LEARNERS)}")
+    if unknown:
+        raise InputError(f"learner_options: unknown learner(s) {unknown}; expected some of {list(ALL_LEARNERS)}")
+
+# %% ../../nbs/06b_compare.options.ipynb #2b437697
+def resolve_options(preset:str='cpu', # 'cpu', 'full' or 'tiny'
+                    **kwargs, # any field of `Options`
+                   ) -> Options:
+    "The `Options` of a run: the preset's values, then the given ones (None keeps the preset's), checked"
+    given = _given(preset, kwargs)
+    o = Options(preset=preset, **deepcopy({**PRESETS[preset], **given}))
+    if 'epochs' in given: o.steps = None  # epochs given: they set the budget, whatever the preset's steps
+    _resolve_rows(o)
+    _check_sizes(o)
+    _check_choices(o)
     return o
 
 # %% ../../nbs/06b_compare.options.ipynb #b2766df9
@@ -167,23 +226,40 @@ def run_identity(opts:Options, # the run's options
     return json.loads(json.dumps(ident, default=str))
 
 # %% ../../nbs/06b_compare.options.ipynb #46696327
+def _flat(d:dict, pre:str='') -> dict:
+    "A nested dict as one level, its keys joined by dots"
+    items = ((k, v) for k0, v0 in d.items()
+             for k, v in (_flat(v0, f"{k0}.").items() if isinstance(v0, dict) else [(k0, v0)]))
+    return {f"{pre}{k}": v for k, v in items}
+
+# %% ../../nbs/06b_compare.options.ipynb #3698d58c
+def _recorded_identity(out) -> dict|None:
+    "The identity `out/run.json` records (None in a new folder), refused when damaged"
+    path = Path(out)/'run.json'
+    if not path.exists(): return None
+    try: old = load_json(path)
+    except InputError as e:
+        raise InputError(f"{e}; it records which comparison {out} holds: pass a new --out, or remove the folder to "
+                         "start again") from None
+    if not isinstance(old, dict):
+        raise InputError(f"{path}: damaged, not a JSON object; pass a new --out, or remove the folder to start again")
+    return old
+
+# %% ../../nbs/06b_compare.options.ipynb #7256c374
 NEW_DEFAULTS = {'options.backbone': 'paper'}
 
+# %% ../../nbs/06b_compare.options.ipynb #fd9f729a
 def check_identity(out, # the report folder
                    ident:dict, # the new run's identity
                    keys=None, # compare only these keys (None: all)
                   ):
     "Refuse a report folder whose `run.json` holds a comparison of other data or options, naming the differences"
-    path = Path(out)/'run.json'
-    if not path.exists(): return
-    try: old = load_json(path)
-    except InputError as e: raise InputError(f"{e}; it records which comparison {out} holds: pass a new --out, or remove the folder to start again") from None
-    if not isinstance(old, dict): raise InputError(f"{path}: damaged, not a JSON object; pass a new --out, or remove the folder to start again")
-    def flat(d, pre=''):
-        return {f"{pre}{k}": v for k0, v0 in d.items() for k, v in (flat(v0, f"{k0}.").items() if isinstance(v0, dict) else [(k0, v0)])}
-    a, b = flat(old), flat(ident)
+    if (old := _recorded_identity(out)) is None: return
+    a, b = _flat(old), _flat(ident)
     for k, v in NEW_DEFAULTS.items():  # options added since: an older run.json ran at their default
         if k not in a: a[k] = v
     diff = sorted(k for k in set(a) | set(b) if (keys is None or k.split('.')[0] in keys) and a.get(k) != b.get(k))
-    if diff: raise InputError(f"{out}: holds a comparison made with other data or options "
-                              f"({'; '.join(f'{k}: {a.get(k)!r} there, {b.get(k)!r} now' for k in diff[:6])}); pass a new --out or remove the folder")
+    if diff:
+        shown = '; '.join(f'{k}: {a.get(k)!r} there, {b.get(k)!r} now' for k in diff[:6])
+        raise InputError(f"{out}: holds a comparison made with other data or options ({shown}); pass a new --out or "
+                         "remove the folder")

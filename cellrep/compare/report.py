@@ -11,9 +11,9 @@ import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
 from ..core import InputError, Representations, atomic_path, load_json
 from ..eval.cluster import cluster_grid, plot_clusters
-from ..learners import plot_records
+from ..records import plot_records
 from ..backbones import backbone_table
-from .train import setup_dir, save_figure
+from .folders import setup_dir, save_figure
 from .evaluate import TASKS, read_scores
 from .verdicts import is_reference, fmt, undetected
 
@@ -22,13 +22,13 @@ __all__ = ['METRICS', 'DEFINITIONS', 'write_text', 'markdown_table', 'frame_mark
            'time_frame', 'time_text', 'backbone_text', 'plot_forest', 'plot_per_cell_line', 'plot_distance_samples',
            'plot_cluster_intervals', 'plot_best_umap', 'time_budget', 'write_report']
 
-# %% ../../nbs/06f_compare.report.ipynb #ed76159f
+# %% ../../nbs/06f_compare.report.ipynb #2e9b2cac
 def write_text(path, text:str):
     "Write `text` to `path` atomically, unless the file already holds it (a resumed run rewrites nothing)"
     if Path(path).exists() and Path(path).read_text() == text: return
     with atomic_path(path) as tmp: Path(tmp).write_text(text)
 
-# %% ../../nbs/06f_compare.report.ipynb #ae5a397a
+# %% ../../nbs/06f_compare.report.ipynb #11b195a9
 def markdown_table(head, # column titles
                    rows, # rows of cell texts
                    n_left:int=None, # left-aligned leading columns, the others right-aligned (None: all left-aligned)
@@ -37,9 +37,10 @@ def markdown_table(head, # column titles
     esc = lambda cells: [str(c).replace('|', '\\|') for c in cells]  # a '|' inside a cell would split it
     head = esc(head)
     align = '---|'*len(head) if n_left is None else '---|'*n_left + '---:|'*(len(head) - n_left)
-    return '\n'.join(['| ' + ' | '.join(head) + ' |', '|' + align] + ['| ' + ' | '.join(esc(r)) + ' |' for r in rows]) + '\n'
+    lines = ['| ' + ' | '.join(head) + ' |', '|' + align] + ['| ' + ' | '.join(esc(r)) + ' |' for r in rows]
+    return '\n'.join(lines) + '\n'
 
-# %% ../../nbs/06f_compare.report.ipynb #d2fe4830
+# %% ../../nbs/06f_compare.report.ipynb #ba5b14eb
 def frame_markdown(df:pd.DataFrame, # any frame
                    n_left:int=None, # left-aligned leading columns
                    digits:int=3, # decimals of floats
@@ -48,46 +49,61 @@ def frame_markdown(df:pd.DataFrame, # any frame
     cell = lambda v: f"{v:.{digits}f}" if isinstance(v, (float, np.floating)) else str(v)
     return markdown_table(df.columns, [[cell(v) for v in r] for r in df.itertuples(index=False)], n_left=n_left)
 
-# %% ../../nbs/06f_compare.report.ipynb #9ae31713
+# %% ../../nbs/06f_compare.report.ipynb #43eaca63
 METRICS = {'distance': ['d', 'D_pair', 'D_S1_C', 'D_S2_C'],
            'classification': ['roc_auc', 'roc_auc (pooled)', 'accuracy', 'precision', 'recall'],
            'clustering': ['ari_mechanism', 'silhouette', 'n_clusters', 'pct_not_noise', 'inv_davies_bouldin'],
-           'profiling': ['mean_mAP', 'fraction_retrieved', 'mechanism_mAP', 'mechanism_mAP_chance', 'nsc_accuracy', 'nsc_chance',
-                         'fraction_pairs_closer', 'mean_pair_margin']}
+           'profiling': ['mean_mAP', 'fraction_retrieved', 'mechanism_mAP', 'mechanism_mAP_chance', 'nsc_accuracy',
+                         'nsc_chance', 'fraction_pairs_closer', 'mean_pair_margin']}
 
+# %% ../../nbs/06f_compare.report.ipynb #37b33e45
 def _row_order(table):
     "The table's setups in order, the references last"
     rows = list(dict.fromkeys(zip(table.learner, table.setting)))
     return [r for r in rows if not is_reference(r[0])] + [r for r in rows if is_reference(r[0])]
 
+# %% ../../nbs/06f_compare.report.ipynb #07226d79
+def _task_rows(table, task) -> pd.DataFrame:
+    "The rows of `task` in Table 2: the cell line's; the classification's means and its pooled ROC AUC beside them"
+    t = table[table.task == task]
+    if task != 'classification': return t[t.compound == 'all']
+    pooled = t[(t.compound == 'all') & (t.metric == 'roc_auc')].assign(metric='roc_auc (pooled)')
+    return pd.concat([t[t.compound == 'mean'], pooled])
+
+# %% ../../nbs/06f_compare.report.ipynb #d9985c50
+def _task_row(l, s, part, metrics, digits) -> dict:
+    "One setup's row of Table 2: every metric as 'estimate [lo, hi]' ('*': not resampled), and what it rests on"
+    r = dict(learner=l, setting=s)
+    for m in metrics:
+        if m in part.index:
+            x = part.loc[m]; r[m] = fmt(x.estimate, x.lo, x.hi, digits, '' if x.wells_resampled else '*')
+        else: r[m] = '-'
+    first = part.iloc[0]
+    r.update(seeds=int(first.n_seeds), cell_lines=int(part.n_cell_lines.min()),
+             test_wells=first.n_wells if pd.notna(first.n_wells) else '-')
+    return r
+
+# %% ../../nbs/06f_compare.report.ipynb #4b2c5abb
 def task_table(table:pd.DataFrame, # from `verdict_table`
                task:str, # one of `TASKS`
                digits:int=3, # decimals
               ) -> pd.DataFrame:
     "Table 2 of one task as text: setups x metrics, 'estimate [lo, hi]', and n seeds / cell lines / wells"
-    t = table[table.task == task]
-    if task == 'classification':  # the means over compounds, and the pooled ROC AUC beside them
-        pooled = t[(t.compound == 'all') & (t.metric == 'roc_auc')].assign(metric='roc_auc (pooled)')
-        t = pd.concat([t[t.compound == 'mean'], pooled])
-    else: t = t[t.compound == 'all']
+    t = _task_rows(table, task)
     metrics = [m for m in METRICS[task] if m in set(t.metric)] + sorted(set(t.metric) - set(METRICS[task]))
     rows = []
     for l, s in _row_order(t):
         part = t[(t.learner == l) & (t.setting == s)].set_index('metric')
         if not len(part): continue
-        r = dict(learner=l, setting=s)
-        for m in metrics:
-            if m in part.index:
-                x = part.loc[m]; r[m] = fmt(x.estimate, x.lo, x.hi, digits, '' if x.wells_resampled else '*')
-            else: r[m] = '-'
-        first = part.iloc[0]
-        r.update(seeds=int(first.n_seeds), cell_lines=int(part.n_cell_lines.min()), test_wells=first.n_wells if pd.notna(first.n_wells) else '-')
-        rows.append(r)
+        rows.append(_task_row(l, s, part, metrics, digits))
     return pd.DataFrame(rows)
 
-# %% ../../nbs/06f_compare.report.ipynb #529338cf
-def _compound_col(cl, cpd, n_lines): "Column title of a compound"; return cpd if n_lines == 1 else f"{cpd} ({cl})"
+# %% ../../nbs/06f_compare.report.ipynb #ddd31708
+def _compound_col(cl, cpd, n_lines):
+    "Column title of a compound (with its cell line where there are several)"
+    return cpd if n_lines == 1 else f"{cpd} ({cl})"
 
+# %% ../../nbs/06f_compare.report.ipynb #dd087b39
 def _detection_cell(d, digits):
     "One setup's detection of one compound: the interval (one cell line), or the median and the cell lines detected"
     if len(d) == 1:
@@ -95,27 +111,34 @@ def _detection_cell(d, digits):
         return fmt(x.estimate, x.lo, x.hi, digits) + (' detected' if x.detected else '')
     return f"{d.estimate.median():.{digits}f}, detected in {int(d.detected.sum())}/{len(d)} cell lines"
 
+# %% ../../nbs/06f_compare.report.ipynb #2919c7d8
+def _profiling_cells(table, l, s, digits) -> dict:
+    "A setup's mAP per compound, with the share of its seed x cell line tests that retrieved it"
+    r = {}
+    p = table[(table.learner == l) & (table.setting == s) & (table.task == 'profiling') & (table.compound != 'all')]
+    for x in p[p.metric == 'mAP'].itertuples():
+        ret = p[(p.compound == x.compound) & (p.metric == 'retrieved')]
+        seeds = f", retrieved in {ret.estimate.iloc[0]:.0%} of seed x cell line tests" if len(ret) else ''
+        r[f"mAP {x.compound}"] = fmt(x.estimate, x.lo, x.hi, digits) + seeds
+    return r
+
+# %% ../../nbs/06f_compare.report.ipynb #14e25fd5
 def compound_table(det:pd.DataFrame, # from `detections`
                    table:pd.DataFrame=None, # from `verdict_table`: adds the profiling mAP and retrieval per compound
                    digits:int=3, # decimals
                   ) -> pd.DataFrame:
-    "Per setup and compound: ROC AUC [interval] (detected) or, over cell lines, where detected; mAP and seeds retrieving"
+    "Per setup and compound: ROC AUC [interval] (detected), or over cell lines where detected; mAP, retrieval"
     rows = []
     for l, s in _row_order(det):
         d = det[(det.learner == l) & (det.setting == s)]
         r = dict(learner=l, setting=s)
         for cpd, g in d.groupby('compound', sort=True): r[cpd] = _detection_cell(g, digits)
         r['detects'] = f"{int(d.detected.sum())} of {len(d)}"
-        if table is not None:
-            p = table[(table.learner == l) & (table.setting == s) & (table.task == 'profiling') & (table.compound != 'all')]
-            for x in p[p.metric == 'mAP'].itertuples():
-                ret = p[(p.compound == x.compound) & (p.metric == 'retrieved')]
-                seeds = f", retrieved in {ret.estimate.iloc[0]:.0%} of seed x cell line tests" if len(ret) else ''
-                r[f"mAP {x.compound}"] = fmt(x.estimate, x.lo, x.hi, digits) + seeds
+        if table is not None: r.update(_profiling_cells(table, l, s, digits))
         rows.append(r)
     return pd.DataFrame(rows)
 
-# %% ../../nbs/06f_compare.report.ipynb #c9316558
+# %% ../../nbs/06f_compare.report.ipynb #7edbc8df
 def time_frame(records:list, # the records of every setup and seed
               ) -> pd.DataFrame:
     "Table 1 as numbers: one row per setup, means over its finished seeds"
@@ -126,21 +149,24 @@ def time_frame(records:list, # the records of every setup and seed
     df['views'] = df.train_images.map(lambda v: sum(v) if isinstance(v, list) else np.nan)
     g = df.groupby(['learner', 'setting'], sort=False)
     t = g.agg(seeds=('seed', 'count'), steps=('steps', 'mean'), views=('views', 'mean'), epochs=('epochs_run', 'mean'),
-              seconds=('seconds', 'mean'), peak_MB=('peak_memory', lambda v: v.mean()/2**20), weight_change=('weight_change', 'mean'),
-              cka_untrained=('cka_untrained', 'mean')).reset_index()
+              seconds=('seconds', 'mean'), peak_MB=('peak_memory', lambda v: v.mean()/2**20),
+              weight_change=('weight_change', 'mean'), cka_untrained=('cka_untrained', 'mean')).reset_index()
     return pd.concat([t[~t.learner.map(is_reference)], t[t.learner.map(is_reference)]], ignore_index=True)
 
+# %% ../../nbs/06f_compare.report.ipynb #71b3fbb1
 def time_text(t:pd.DataFrame) -> pd.DataFrame:
     "Table 1 as text"
     dur = lambda s: '-' if not np.isfinite(s) else f"{s:.1f} s" if s < 60 else f"{int(s//60)} min {int(s%60):02d} s"
     num = lambda v, f: '-' if not np.isfinite(v) else format(v, f)
-    return pd.DataFrame(dict(learner=t.learner, setting=t.setting, seeds=t.seeds, steps=[num(v, '.0f') for v in t.steps],
+    pct = lambda v: num(100*v, '.1f') + ('%' if np.isfinite(v) else '')
+    return pd.DataFrame(dict(learner=t.learner, setting=t.setting, seeds=t.seeds,
+                             steps=[num(v, '.0f') for v in t.steps],
                              crop_views=[num(v, ',.0f') for v in t.views], epochs=[num(v, '.0f') for v in t.epochs],
                              time_per_seed=[dur(v) for v in t.seconds], peak_MB=[num(v, '.0f') for v in t.peak_MB],
-                             weight_change=[num(100*v, '.1f') + ('%' if np.isfinite(v) else '') for v in t.weight_change],
+                             weight_change=[pct(v) for v in t.weight_change],
                              cka_untrained=[num(v, '.2f') for v in t.cka_untrained]))
 
-# %% ../../nbs/06f_compare.report.ipynb #3adf1475
+# %% ../../nbs/06f_compare.report.ipynb #3eefd6c2
 def backbone_text(opts, # the run's options
                   n_in:int, # the crops' channels
                  ) -> str:
@@ -149,7 +175,24 @@ def backbone_text(opts, # the run's options
     return (f"Backbone: **{b.backbone}** ({b.what}), {b.parameters:,} parameters, {b.representation:,} features, "
             f"{b.macs_per_crop/1e6:,.1f} M multiply-adds per {opts.crop_size} px crop of {n_in} channel(s).")
 
-# %% ../../nbs/06f_compare.report.ipynb #f6926713
+# %% ../../nbs/06f_compare.report.ipynb #bce50334
+def _draw_intervals(ax, t:pd.DataFrame, rows:list, untrained:bool=False):
+    "Each row's estimate and 95% interval on its own line (references grey); `untrained`: its estimate dashed too"
+    for i, (l, s) in enumerate(rows):
+        r = t[(t.learner == l) & (t.setting == s)]
+        if not len(r): continue
+        r = r.iloc[0]
+        ax.errorbar(r.estimate, i, xerr=[[r.estimate - r.lo], [r.hi - r.estimate]], fmt='o', capsize=3,
+                    color='grey' if is_reference(l) else 'tab:blue')
+        if untrained and l == 'untrained': ax.axvline(r.estimate, color='grey', ls='--', lw=0.8)
+
+# %% ../../nbs/06f_compare.report.ipynb #c4924a10
+def _label_rows(ax, rows):
+    "Name the rows on the y axis, the first on top"
+    ax.set_yticks(range(len(rows)), [f"{l} / {s}" for l, s in rows], fontsize=8)
+    ax.invert_yaxis()
+
+# %% ../../nbs/06f_compare.report.ipynb #b3ed467c
 def plot_forest(table:pd.DataFrame, # from `verdict_table`
                 metrics:dict, # {task: (compound, metric)}, the headlines
                ):
@@ -161,21 +204,23 @@ def plot_forest(table:pd.DataFrame, # from `verdict_table`
     for ax, task in zip(axs[0], tasks):
         cpd, metric = metrics[task]
         t = table[(table.task == task) & (table.compound == cpd) & (table.metric == metric)]
-        for i, (l, s) in enumerate(rows):
-            r = t[(t.learner == l) & (t.setting == s)]
-            if not len(r): continue
-            r = r.iloc[0]
-            col = 'grey' if is_reference(l) else 'tab:blue'
-            ax.errorbar(r.estimate, i, xerr=[[r.estimate - r.lo], [r.hi - r.estimate]], fmt='o', color=col, capsize=3)
-            if l == 'untrained': ax.axvline(r.estimate, color='grey', ls='--', lw=0.8)
+        _draw_intervals(ax, t, rows, untrained=True)
         ax.set_title(task, fontsize=10); ax.set_xlabel(metric if cpd == 'all' else f"{metric} ({cpd} over compounds)")
-    axs[0, 0].set_yticks(range(len(rows)), [f"{l} / {s}" for l, s in rows], fontsize=8)
-    axs[0, 0].invert_yaxis()
+    _label_rows(axs[0, 0], rows)
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/06f_compare.report.ipynb #c2a36845
-def plot_per_cell_line(scores:pd.DataFrame, # tidy scores of every setup and seed (learner, setting, seed, task, cell_line, metric, value)
+# %% ../../nbs/06f_compare.report.ipynb #ef6527f5
+def _cell_line_points(ax, df, rows, lines):
+    "One point per seed of every setup (x) and cell line (colour, side by side)"
+    for j, cl in enumerate(lines):
+        for i, (l, s) in enumerate(rows):
+            v = df[(df.learner == l) & (df.setting == s) & (df.cell_line == cl)].value
+            x = np.full(len(v), i + (j - (len(lines) - 1)/2)*0.12)
+            ax.plot(x, v, 'o', ms=4, color=plt.cm.tab10(j), label=cl if i == 0 else None)
+
+# %% ../../nbs/06f_compare.report.ipynb #7a1fe036
+def plot_per_cell_line(scores:pd.DataFrame, # tidy scores of every setup and seed (`results.csv`)
                        task:str='classification', metric:str='roc_auc', # the score drawn
                        compound:str='mean', # its compound (`'mean'`: over compounds; `'all'`: pooled)
                       ):
@@ -185,16 +230,14 @@ def plot_per_cell_line(scores:pd.DataFrame, # tidy scores of every setup and see
     rows = _row_order(df)
     lines = sorted(df.cell_line.unique())
     fig, ax = plt.subplots(figsize=(max(4, 0.7*len(rows) + 1.5), 3.2))
-    for j, cl in enumerate(lines):
-        for i, (l, s) in enumerate(rows):
-            v = df[(df.learner == l) & (df.setting == s) & (df.cell_line == cl)].value
-            ax.plot(np.full(len(v), i + (j - (len(lines) - 1)/2)*0.12), v, 'o', ms=4, color=plt.cm.tab10(j), label=cl if i == 0 else None)
+    _cell_line_points(ax, df, rows, lines)
     if metric in ('roc_auc', 'accuracy'): ax.axhline(0.5, color='grey', ls='--', lw=0.8)
     ax.set_xticks(range(len(rows)), [f"{l}\n{s}" for l, s in rows], fontsize=7, rotation=90)
     ax.set_ylabel(metric); ax.legend(fontsize=7, title='cell line', title_fontsize=7)
     fig.tight_layout()
     return fig
 
+# %% ../../nbs/06f_compare.report.ipynb #feb17e3f
 def plot_distance_samples(samples:dict, # {(learner, setting): the `distance_samples.csv` frame of a seed}
                           bins:int=40):
     "Histograms of pairwise distances per drug pair, one panel per setup that ran"
@@ -206,13 +249,14 @@ def plot_distance_samples(samples:dict, # {(learner, setting): the `distance_sam
     for ax, k in zip(axs.flat, keys):
         df = samples[k]
         edges = np.histogram_bin_edges(df.distance, bins)
-        for pair, g in df.groupby('pair', sort=False): ax.hist(g.distance, edges, histtype='step', density=True, label=pair)
+        for pair, g in df.groupby('pair', sort=False):
+            ax.hist(g.distance, edges, histtype='step', density=True, label=pair)
         ax.set_title(f"{k[0]} / {k[1]}", fontsize=9); ax.set_xlabel('distance'); ax.set_ylabel('density')
     axs[0, 0].legend(fontsize=6)
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/06f_compare.report.ipynb #1d11c134
+# %% ../../nbs/06f_compare.report.ipynb #85235fd7
 def plot_cluster_intervals(table:pd.DataFrame, # from `verdict_table`
                            metrics=('n_clusters', 'silhouette')):
     "One panel per clustering metric: estimate and interval of every row"
@@ -220,20 +264,17 @@ def plot_cluster_intervals(table:pd.DataFrame, # from `verdict_table`
     metrics = [m for m in metrics if m in set(t.metric)]
     if not metrics: raise InputError("plot_cluster_intervals: no clustering metrics")
     rows = _row_order(t)
-    fig, axs = plt.subplots(1, len(metrics), figsize=(3.8*len(metrics), 0.38*len(rows) + 1.4), squeeze=False, sharey=True)
+    fig, axs = plt.subplots(1, len(metrics), figsize=(3.8*len(metrics), 0.38*len(rows) + 1.4), squeeze=False,
+                            sharey=True)
     for ax, m in zip(axs[0], metrics):
-        for i, (l, s) in enumerate(rows):
-            r = t[(t.learner == l) & (t.setting == s) & (t.metric == m)]
-            if not len(r): continue
-            r = r.iloc[0]
-            ax.errorbar(r.estimate, i, xerr=[[r.estimate - r.lo], [r.hi - r.estimate]], fmt='o', capsize=3,
-                        color='grey' if is_reference(l) else 'tab:blue')
+        _draw_intervals(ax, t[t.metric == m], rows)
         ax.set_xlabel(m)
         if m == 'n_clusters': ax.set_xlim(left=0)
-    axs[0, 0].set_yticks(range(len(rows)), [f"{l} / {s}" for l, s in rows], fontsize=8); axs[0, 0].invert_yaxis()
+    _label_rows(axs[0, 0], rows)
     fig.tight_layout()
     return fig
 
+# %% ../../nbs/06f_compare.report.ipynb #e86ae62e
 def plot_best_umap(out, learner:str, setting:str, seed:int, # the setup drawn
                    screen, # the design's screen (for the example crops)
                    grid, umap_epochs=None, max_points:int=None):
@@ -313,10 +354,11 @@ def time_budget(records:list, # records of every setup and seed
     df = pd.DataFrame(dict(stage=list(rows), seconds=list(rows.values())))
     return df.assign(share=df.seconds/df.seconds.sum())
 
-# %% ../../nbs/06f_compare.report.ipynb #a3ff4532
+# %% ../../nbs/06f_compare.report.ipynb #f222d565
 def _failed_lines(records, results):
     "Report lines for the failed runs and the skipped tasks"
-    lines = [f"- {r['learner']} / {r['setting']}, seed {r['seed']}: failed ({r['error']})" for r in records if r.get('status') == 'failed']
+    lines = [f"- {r['learner']} / {r['setting']}, seed {r['seed']}: failed ({r['error']})"
+             for r in records if r.get('status') == 'failed']
     bad = results[results.metric.isin(['skipped', 'failed'])] if len(results) else results
     seen = set()
     for r in bad.itertuples():
@@ -327,39 +369,49 @@ def _failed_lines(records, results):
         lines.append(f"- {r.task}: {r.metric} for {n} setup-seed(s): {r.note}")
     return lines
 
+# %% ../../nbs/06f_compare.report.ipynb #f1b0d4d5
 def _task_notes(results):
     "The distinct notes of the tasks' scores"
-    notes = results[(results.note.fillna('') != '') & ~results.metric.isin(['skipped', 'failed'])].note if len(results) else []
+    if not len(results): return []
+    notes = results[(results.note.fillna('') != '') & ~results.metric.isin(['skipped', 'failed'])].note
     return sorted({n for ns in notes for n in ns.split('; ') if n})
 
-# %% ../../nbs/06f_compare.report.ipynb #b122cd98
+# %% ../../nbs/06f_compare.report.ipynb #84891290
 def _detection_lines(ctx):
     "Which compounds each row detects, and which no row detects"
     det = ctx.get('detections')
     if det is None or not len(det): return []
     n_lines = det.cell_line.nunique()
     name = lambda cl, c: _compound_col(cl, c, n_lines)
-    md = ["\n### Which compounds each representation detects\n\nPer-compound ROC AUC above 0.5 beyond chance (interval over "
-          "seeds and test wells; Holm over each row's compounds):\n\n"]
+    md = ["\n### Which compounds each representation detects\n\nPer-compound ROC AUC above 0.5 beyond chance "
+          "(interval over seeds and test wells; Holm over each row's compounds):\n\n"]
     for (l, s), d in det.groupby(['learner', 'setting'], sort=False):
         hit = [name(r.cell_line, r.compound) for r in d[d.detected].itertuples()]
         md.append(f"- {l} / {s}: {', '.join(hit) if hit else 'none'}\n")
     none = [name(cl, c) for cl, c in undetected(det)]
-    md.append(f"\nDetected by no setup and no reference: {', '.join(none) if none else 'none (every compound is detected by at least one)'}.\n")
+    said = ', '.join(none) if none else 'none (every compound is detected by at least one)'
+    md.append(f"\nDetected by no setup and no reference: {said}.\n")
     return md
 
+# %% ../../nbs/06f_compare.report.ipynb #2582450f
+def _best_shown(best:pd.DataFrame) -> pd.DataFrame:
+    "The best setups as the report shows them: the estimate and its interval in one column"
+    show = best.assign(value=[fmt(r.estimate, r.lo, r.hi) for r in best.itertuples()])
+    return show[['task', 'metric', 'top', 'value', 'tied', 'references_not_worse', 'against_untrained']]
+
+# %% ../../nbs/06f_compare.report.ipynb #9a66b631
 def _verdict_section(ctx):
     "The verdicts and, on the built-in screen, the truth checks"
     best, truth = ctx['best'], ctx['truth']
-    md = ["\n## Verdicts\n\nPer task, the top trained setup with its 95% interval, the setups not significantly worse than it "
-          "(Holm-corrected over all pairs), the references not worse than it, and whether any trained setup beats the untrained backbone.\n\n"]
-    if len(best):
-        show = best.assign(value=[fmt(r.estimate, r.lo, r.hi) for r in best.itertuples()])[['task', 'metric', 'top', 'value', 'tied', 'references_not_worse', 'against_untrained']]
-        md.append(frame_markdown(show, n_left=7))
+    md = ["\n## Verdicts\n\nPer task, the top trained setup with its 95% interval, the setups not significantly "
+          "worse than it (Holm-corrected over all pairs), the references not worse than it, and whether any trained "
+          "setup beats the untrained backbone.\n\n"]
+    if len(best): md.append(frame_markdown(_best_shown(best), n_left=7))
     else: md.append("No task could be evaluated.\n")
     md += _detection_lines(ctx)
     if truth is not None and len(truth):
-        md += ["\n## What the planted truth says\n\nThe built-in screen plants its biology, so the comparison can be checked against it:\n\n",
+        md += ["\n## What the planted truth says\n\nThe built-in screen plants its biology, so the comparison can be "
+               "checked against it:\n\n",
                frame_markdown(truth.assign(holds=truth.holds.map({True: 'yes', False: '**no**'})), n_left=3)]
     return md
 
@@ -369,17 +421,20 @@ def _design_section(ctx):
     d = ctx['design']
     md = ["\n## The design\n\n" + ctx['design_text'] + "\n"]
     md += [f"- {n}\n" for n in list(d.notes) + _task_notes(ctx['results'])]
-    return md + ["\nWhat the intervals rest on (test set, per cell line x compound):\n\n", frame_markdown(d.units, n_left=2)]
+    units = frame_markdown(d.units, n_left=2)
+    return md + ["\nWhat the intervals rest on (test set, per cell line x compound):\n\n", units]
 
-# %% ../../nbs/06f_compare.report.ipynb #0c5feb7c
+# %% ../../nbs/06f_compare.report.ipynb #53d7ed40
 def _comparisons_section(ctx):
     "The paired comparisons of the headline metrics, Holm-corrected"
     comps = ctx['comps']
     if not len(comps): return []
     c = comps.assign(difference=[fmt(r.difference, r.lo, r.hi) for r in comps.itertuples()])
-    return ["\n## Comparisons\n\nHeadline metric per task; differences paired on the test wells, p-values two-sided and Holm-corrected.\n\n",
-            frame_markdown(c[['task', 'metric', 'family', 'learner', 'setting', 'versus', 'difference', 'p_value', 'p_holm', 'verdict']], n_left=6)]
+    cols = ['task', 'metric', 'family', 'learner', 'setting', 'versus', 'difference', 'p_value', 'p_holm', 'verdict']
+    return ["\n## Comparisons\n\nHeadline metric per task; differences paired on the test wells, p-values two-sided "
+            "and Holm-corrected.\n\n", frame_markdown(c[cols], n_left=6)]
 
+# %% ../../nbs/06f_compare.report.ipynb #03a960ee
 def _cross_section(ctx):
     "Today's learners against the paper's, pair by pair (when a run has both)"
     x = ctx.get('cross')
@@ -388,31 +443,44 @@ def _cross_section(ctx):
     better = c[c.verdict == 'better']
     said = ('; '.join(f"{r.learner} beats {r.versus.split(' / ')[0]} on {r.task}" for r in better.itertuples())
             or "no pair differs significantly")
-    return ["\n## Today's learners against the paper's\n\nEvery pair on each task's headline metric, paired on the same seeds and "
-            f"test wells, Holm-corrected over a task's pairs: {said}.\n\n",
-            frame_markdown(c[['task', 'metric', 'learner', 'setting', 'versus', 'difference', 'p_value', 'p_holm', 'verdict']], n_left=5)]
+    cols = ['task', 'metric', 'learner', 'setting', 'versus', 'difference', 'p_value', 'p_holm', 'verdict']
+    head = ("\n## Today's learners against the paper's\n\nEvery pair on each task's headline metric, paired on the "
+            f"same seeds and test wells, Holm-corrected over a task's pairs: {said}.\n\n")
+    return [head, frame_markdown(c[cols], n_left=5)]
 
-# %% ../../nbs/06f_compare.report.ipynb #1e336d49
-def _tables_section(out, ctx):
-    "Table 1 (budget, time, movement) and Table 2 (every metric), written as files too"
-    o, table, md = ctx['opts'], ctx['table'], []
-    t1 = time_frame(ctx['records'])
-    if len(t1):
-        write_text(out/'table1.csv', t1.to_csv(index=False))
-        text = time_text(t1); write_text(out/'table1.md', frame_markdown(text, n_left=2))
-        md += [f"\n## Table 1: training budget, time and movement\n\nBudget: {o.steps} optimizer steps per setup, in the whole epochs that come nearest (column steps)" if o.steps else
-               f"\n## Table 1: training budget, time and movement\n\nBudget: at most {o.epochs} epochs per setup",
-               f" (batch {o.bs}, constant learning rate {o.lr:g}, early stopping {'on' if o.early_stop else 'off'}); means over seeds. "
-               "Reference rows: the seconds their features took. ", backbone_text(o, ctx['design'].screen.crops.shape[1]), "\n\n",
-               frame_markdown(text, n_left=2)]
+# %% ../../nbs/06f_compare.report.ipynb #010219c8
+def _table1_lines(out, ctx) -> list:
+    "Table 1 (budget, time, movement), written to `table1.csv` and `table1.md` too"
+    o, t1 = ctx['opts'], time_frame(ctx['records'])
+    if not len(t1): return []
+    write_text(out/'table1.csv', t1.to_csv(index=False))
+    text = time_text(t1); write_text(out/'table1.md', frame_markdown(text, n_left=2))
+    budget = (f"{o.steps} optimizer steps per setup, in the whole epochs that come nearest (column steps)" if o.steps
+              else f"at most {o.epochs} epochs per setup")
+    stop = 'on' if o.early_stop else 'off'
+    return ["\n## Table 1: training budget, time and movement\n\nBudget: " + budget,
+            f" (batch {o.bs}, constant learning rate {o.lr:g}, early stopping {stop}); means over seeds. "
+            "Reference rows: the seconds their features took. ", backbone_text(o, ctx['design'].screen.crops.shape[1]),
+            "\n\n", frame_markdown(text, n_left=2)]
+
+# %% ../../nbs/06f_compare.report.ipynb #f1931c5e
+def _compounds_lines(out, ctx) -> list:
+    "The per-compound table, written to `compounds.csv` (the detections) and `table_compounds.md` too"
     det = ctx.get('detections')
-    if det is not None and len(det):
-        ct = compound_table(det, table)
-        write_text(out/'compounds.csv', det.to_csv(index=False)); write_text(out/'table_compounds.md', frame_markdown(ct, n_left=2))
-        md += ["\n## Per compound: detection (ROC AUC) and phenotypic activity (mAP)\n\nEvery compound against its cell line's "
-               "controls, estimate [95% interval]; mAP of its test wells against the control wells, and in what share of its "
-               "seed x cell line tests replicate retrieval was significant (BH over compounds).\n\n", frame_markdown(ct, n_left=2)]
-    md.append("\n## Table 2: every metric, estimate [95% interval]\n\n`*`: not resampled over wells (the interval rests on the seeds).\n")
+    if det is None or not len(det): return []
+    ct = compound_table(det, ctx['table'])
+    write_text(out/'compounds.csv', det.to_csv(index=False))
+    write_text(out/'table_compounds.md', frame_markdown(ct, n_left=2))
+    return ["\n## Per compound: detection (ROC AUC) and phenotypic activity (mAP)\n\nEvery compound against its cell "
+            "line's controls, estimate [95% interval]; mAP of its test wells against the control wells, and in what "
+            "share of its seed x cell line tests replicate retrieval was significant (BH over compounds).\n\n",
+            frame_markdown(ct, n_left=2)]
+
+# %% ../../nbs/06f_compare.report.ipynb #b02d9db6
+def _table2_lines(out, table) -> list:
+    "Table 2, one table per task, written to `table2_<task>.md` too"
+    md = ["\n## Table 2: every metric, estimate [95% interval]\n\n`*`: not resampled over wells (the interval rests "
+          "on the seeds).\n"]
     for task in TASKS:
         tt = task_table(table, task) if len(table) else pd.DataFrame()
         if not len(tt): continue
@@ -420,34 +488,88 @@ def _tables_section(out, ctx):
         md += [f"\n### {task}\n\n", frame_markdown(tt, n_left=2)]
     return md
 
-# %% ../../nbs/06f_compare.report.ipynb #00621310
-def _figures(out, ctx):
-    "(file name, title, drawing function) of every figure the run's results allow"
-    o, d, table, comps, best, results, records = (ctx[k] for k in ('opts', 'design', 'table', 'comps', 'best', 'results', 'records'))
-    figs = []
-    heads = {t: tuple(comps[comps.task == t][['compound', 'metric']].iloc[0]) for t in TASKS if len(comps) and (comps.task == t).any()}
-    if heads: figs.append(('fig_intervals.png', 'Headline metric of every setup with its 95% interval (references grey)', lambda: plot_forest(table, heads)))
-    if len(results) and ((results.task == 'classification') & (results.metric == 'roc_auc') & (results.compound == 'mean')).any():
-        figs.append(('fig4_per_cell_line.png', 'Fig. 4: probe ROC AUC (mean over compounds) per cell line and seed', lambda: plot_per_cell_line(results)))
-    samples = {(r['learner'], r['setting']): pd.read_csv(f) for r in records if r.get('status') == 'done' and r['seed'] == o.seeds[0]
-               and (f := setup_dir(out, r['learner'], r['setting'], r['seed'])/'distance_samples.csv').exists()}
-    if samples: figs.append(('fig3_distances.png', 'Fig. 3: pairwise distances of the similar pair and to the controls (first seed)', lambda: plot_distance_samples(samples)))
-    if len(table) and (table.task == 'clustering').any():
-        figs.append(('fig5_clusters.png', 'Fig. 5: clusters and silhouettes, estimate and 95% interval', lambda: plot_cluster_intervals(table)))
-    cb = best[best.task == 'clustering'] if len(best) else best
-    if len(cb):
-        l, s = cb.iloc[0].top.split(' / ')
-        figs.append(('fig7_umap.png', f'Fig. 7: UMAP of the top clustering setup ({l} / {s}), coloured by HDBSCAN cluster',
-                     lambda: plot_best_umap(out, l, s, o.seeds[0], d.screen, o.cluster_grid, o.umap_epochs, o.cluster_max_points)))
-    trained = _trained(records)
-    if trained: figs.append(('training_curves.png', 'Training curves (first seed)', lambda: plot_records(*([r for r in trained if r['seed'] == o.seeds[0]] or trained))))
+# %% ../../nbs/06f_compare.report.ipynb #718df4ba
+def _tables_section(out, ctx):
+    "Table 1 (budget, time, movement) and Table 2 (every metric), written as files too"
+    return _table1_lines(out, ctx) + _compounds_lines(out, ctx) + _table2_lines(out, ctx['table'])
+
+# %% ../../nbs/06f_compare.report.ipynb #bc05e862
+def _headlines(comps) -> dict:
+    "{task: (compound, metric)}: the headline each task's comparisons used"
+    return {t: tuple(comps[comps.task == t][['compound', 'metric']].iloc[0]) for t in TASKS
+            if len(comps) and (comps.task == t).any()}
+
+# %% ../../nbs/06f_compare.report.ipynb #1dcf4a4b
+def _result_figures(ctx) -> list:
+    "The forest plot of the headlines and Fig. 4, where the run has them"
+    table, comps, results, figs = ctx['table'], ctx['comps'], ctx['results'], []
+    heads = _headlines(comps)
+    if heads:
+        figs.append(('fig_intervals.png', 'Headline metric of every setup with its 95% interval (references grey)',
+                     lambda: plot_forest(table, heads)))
+    mean_auc = lambda r: ((r.task == 'classification') & (r.metric == 'roc_auc') & (r.compound == 'mean')).any()
+    if len(results) and mean_auc(results):
+        figs.append(('fig4_per_cell_line.png', 'Fig. 4: probe ROC AUC (mean over compounds) per cell line and seed',
+                     lambda: plot_per_cell_line(results)))
     return figs
 
+# %% ../../nbs/06f_compare.report.ipynb #336ee8f8
+def _distance_samples(out, records, seed) -> dict:
+    "{(learner, setting): distance samples} of every finished setup of `seed` that wrote them"
+    done = [r for r in records if r.get('status') == 'done' and r['seed'] == seed]
+    return {(r['learner'], r['setting']): pd.read_csv(f) for r in done
+            if (f := setup_dir(out, r['learner'], r['setting'], r['seed'])/'distance_samples.csv').exists()}
+
+# %% ../../nbs/06f_compare.report.ipynb #bc76a04b
+def _umap_figure(out, ctx) -> tuple|None:
+    "Fig. 7's (file, title, drawing function): the top clustering setup (None without one)"
+    o, d, best = ctx['opts'], ctx['design'], ctx['best']
+    cb = best[best.task == 'clustering'] if len(best) else best
+    if not len(cb): return None
+    l, s = cb.iloc[0].top.split(' / ')
+    return ('fig7_umap.png', f'Fig. 7: UMAP of the top clustering setup ({l} / {s}), coloured by HDBSCAN cluster',
+            lambda: plot_best_umap(out, l, s, o.seeds[0], d.screen, o.cluster_grid, o.umap_epochs,
+                                   o.cluster_max_points))
+
+# %% ../../nbs/06f_compare.report.ipynb #345a24ff
+def _paper_figures(out, ctx) -> list:
+    "Figs. 3, 5 and 7, where the run's results allow them"
+    table, figs = ctx['table'], []
+    samples = _distance_samples(out, ctx['records'], ctx['opts'].seeds[0])
+    if samples: figs.append(('fig3_distances.png', 'Fig. 3: pairwise distances of the similar pair and to the controls '
+                             '(first seed)', lambda: plot_distance_samples(samples)))
+    if len(table) and (table.task == 'clustering').any():
+        figs.append(('fig5_clusters.png', 'Fig. 5: clusters and silhouettes, estimate and 95% interval',
+                     lambda: plot_cluster_intervals(table)))
+    umap = _umap_figure(out, ctx)
+    return figs + ([umap] if umap else [])
+
+# %% ../../nbs/06f_compare.report.ipynb #18b3c199
 def _trained(records):
     "The records of the trained setups that finished"
     return [r for r in records if r.get('status') == 'done' and not is_reference(r['learner']) and r.get('train_loss')]
 
-# %% ../../nbs/06f_compare.report.ipynb #5fab4828
+# %% ../../nbs/06f_compare.report.ipynb #9f0f586b
+def _figures(out, ctx):
+    "(file name, title, drawing function) of every figure the run's results allow"
+    figs, seed = _result_figures(ctx) + _paper_figures(out, ctx), ctx['opts'].seeds[0]
+    trained = _trained(ctx['records'])
+    if trained: figs.append(('training_curves.png', 'Training curves (first seed)',
+                             lambda: plot_records(*([r for r in trained if r['seed'] == seed] or trained))))
+    return figs
+
+# %% ../../nbs/06f_compare.report.ipynb #6d4277ca
+def _reconstruction_lines(out, records, seed) -> list:
+    "Fig. 6: the first seed's reconstructions of every trained setup that drew them"
+    recon = [r for r in _trained(records) if r['seed'] == seed
+             and (setup_dir(out, r['learner'], r['setting'], r['seed'])/'reconstructions.png').exists()]
+    md = ["\n### Fig. 6: reconstructions of test crops (originals above reconstructions)\n"] if recon else []
+    for r in recon:
+        path = setup_dir('.', r['learner'], r['setting'], r['seed']).as_posix()
+        md.append(f"\n{r['learner']} / {r['setting']}\n\n![]({path}/reconstructions.png)\n")
+    return md
+
+# %% ../../nbs/06f_compare.report.ipynb #d131d9d6
 def _figures_section(out, ctx, refresh):
     "Draw the figures (when `refresh` or missing) and link them, with the first seed's reconstructions"
     md, seed = ["\n## Figures\n"], ctx['opts'].seeds[0]
@@ -456,32 +578,33 @@ def _figures_section(out, ctx, refresh):
             try: save_figure(make(), out/name)
             except InputError as e: md.append(f"\n{title}: not drawn ({e})\n"); continue
         md.append(f"\n### {title}\n\n![{title}]({name})\n")
-    recon = [r for r in _trained(ctx['records']) if r['seed'] == seed and (setup_dir(out, r['learner'], r['setting'], r['seed'])/'reconstructions.png').exists()]
-    if recon: md.append("\n### Fig. 6: reconstructions of test crops (originals above reconstructions)\n")
-    for r in recon: md.append(f"\n{r['learner']} / {r['setting']}\n\n![]({setup_dir('.', r['learner'], r['setting'], r['seed']).as_posix()}/reconstructions.png)\n")
-    return md
+    return md + _reconstruction_lines(out, ctx['records'], seed)
 
-# %% ../../nbs/06f_compare.report.ipynb #3703c8cf
+# %% ../../nbs/06f_compare.report.ipynb #33ee2ddc
 def _time_section(out, ctx):
     "Seconds per stage (written to `timings.csv` too)"
     tb = time_budget(ctx['records'], ctx['timings'], ctx['stages'])
     write_text(out/'timings.csv', tb.to_csv(index=False))
-    return ["\n## Where the time went\n\nSeconds per stage, summed over the setups and seeds of this folder (measured when each was done).\n\n",
-            frame_markdown(tb.assign(seconds=tb.seconds.round(1), share=(100*tb.share).round(1).astype(str) + '%'), n_left=1)]
+    shown = tb.assign(seconds=tb.seconds.round(1), share=(100*tb.share).round(1).astype(str) + '%')
+    return ["\n## Where the time went\n\nSeconds per stage, summed over the setups and seeds of this folder (measured "
+            "when each was done).\n\n", frame_markdown(shown, n_left=1)]
 
-# %% ../../nbs/06f_compare.report.ipynb #595a79dc
+# %% ../../nbs/06f_compare.report.ipynb #6eaf1ab6
 def write_report(out, # the report folder
-                 ctx:dict, # what the run knows: header, opts, design, records, results, table, comps, best, truth, stages, timings
+                 ctx:dict, # header, opts, design, records, results, table, comps, best, truth, stages, timings
                  refresh:bool=True, # redraw the figures
                 ) -> Path:
     "Tables, figures and `report.md` of a comparison in `out`"
     out = Path(out)
-    for name, key in (('verdicts.csv', 'table'), ('comparisons.csv', 'comps'), ('best.csv', 'best')): write_text(out/name, ctx[key].to_csv(index=False))
-    if ctx.get('cross') is not None and len(ctx['cross']): write_text(out/'cross_comparisons.csv', ctx['cross'].to_csv(index=False))
+    for name, key in (('verdicts.csv', 'table'), ('comparisons.csv', 'comps'), ('best.csv', 'best')):
+        write_text(out/name, ctx[key].to_csv(index=False))
+    cross = ctx.get('cross')
+    if cross is not None and len(cross): write_text(out/'cross_comparisons.csv', cross.to_csv(index=False))
     if ctx['truth'] is not None: write_text(out/'truth.csv', ctx['truth'].to_csv(index=False))
     md = [f"# cellrep comparison\n\n{ctx['header']}\n"]
-    md += _verdict_section(ctx) + _design_section(ctx) + _comparisons_section(ctx) + _cross_section(ctx) + _tables_section(out, ctx)
-    md += _figures_section(out, ctx, refresh) + _time_section(out, ctx) + ["\n## Definitions\n\n", DEFINITIONS]
+    md += _verdict_section(ctx) + _design_section(ctx) + _comparisons_section(ctx) + _cross_section(ctx)
+    md += _tables_section(out, ctx) + _figures_section(out, ctx, refresh) + _time_section(out, ctx)
+    md += ["\n## Definitions\n\n", DEFINITIONS]
     problems = _failed_lines(ctx['records'], ctx['results'])
     if problems: md += ["\n## Failed setups and skipped evaluations\n\n", '\n'.join(problems) + '\n']
     write_text(out/'report.md', ''.join(md))

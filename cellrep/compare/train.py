@@ -6,12 +6,10 @@ Docs: https://cellrep.github.io/cellrep/compare.train.html.md"""
 
 # %% ../../nbs/06c_compare.train.ipynb #5cef00b7
 from __future__ import annotations
-import errno, math, shutil, time
+import math, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn
-import pyarrow.parquet as pq
-import matplotlib.pyplot as plt
 from fastai.callback.tracker import TerminateOnNaNCallback
 from ..core import InputError, Representations, atomic_path, save_json, load_json, load_json_or, reps_ok
 from ..data.screen import Screen
@@ -19,51 +17,22 @@ from ..augment import get_setting
 from ..models import Backbone
 from ..backbones import make_backbone
 from ..selfsup import native_setting
-from ..data.screen import screen_dls
-from ..learners import train_setup, encode, backbone_of
+from ..data.loaders import screen_dls
+from ..train import train_setup
+from ..encode import encode, backbone_of
 from .options import Options, resolve_options
+from .folders import setup_dir, finished_record, write_error, save_figure
 
 # %% auto #0
-__all__ = ['setup_dir', 'finished_record', 'write_error', 'parquet_ok', 'save_figure', 'budget_epochs', 'untrained_backbone',
-           'weight_change', 'linear_cka', 'run_setup', 'run_reference']
-
-# %% ../../nbs/06c_compare.train.ipynb #d2218841
-def setup_dir(out, learner:str, setting:str, seed:int) -> Path:
-    "The folder of one setup and seed in the report folder `out`"
-    return Path(out)/'setups'/learner/setting/f'seed{seed}'
-
-def finished_record(folder) -> dict|None:
-    "The record of a finished setup folder, or None when it is missing, damaged or records a failure (to be run again)"
-    try: rec = load_json(Path(folder)/'record.json')
-    except Exception: return None
-    if not (isinstance(rec, dict) and rec.get('status') == 'done'): return None
-    return rec if reps_ok(Path(folder)/'representations.parquet') else None  # damaged features: the setup is made again
-
-def write_error(e:Exception, folder) -> OSError|None:
-    "`e` as an `OSError` when it is a failure to write files (torch's checkpoint writer says a full disk as a RuntimeError)"
-    if isinstance(e, OSError): return e
-    if isinstance(e, RuntimeError) and ('inline_container' in str(e) or 'PytorchStreamWriter' in str(e)):
-        if shutil.disk_usage(folder).free < 2**26: return OSError(errno.ENOSPC, 'No space left on device', str(folder))
-        cause = str(e.__cause__ or e).splitlines()[0][:160]  # fastai wraps the writer's error in its callback's
-        return OSError(errno.EIO, f"cannot write the checkpoint ({cause})", str(folder))
-    return None
-
-def parquet_ok(path) -> bool:
-    "Whether `path` is a whole parquet file (a truncated or overwritten one has no readable footer)"
-    try: pq.read_metadata(path); return True
-    except Exception: return False
+__all__ = ['budget_epochs', 'untrained_backbone', 'weight_change', 'linear_cka', 'run_setup', 'run_reference']
 
 # %% ../../nbs/06c_compare.train.ipynb #7b20d926
-def save_figure(fig, path, dpi:int=90):
-    "Write a matplotlib figure as PNG, atomically, and close it"
-    with atomic_path(path) as tmp: fig.savefig(tmp, dpi=dpi, bbox_inches='tight', format='png')
-    plt.close(fig)
-
 def _save_reps(reps, split, folder):
     "Save a setup's representations with each crop's split"
     reps.meta['split'] = split
     reps.save(folder/'representations.parquet')
 
+# %% ../../nbs/06c_compare.train.ipynb #2224ba01
 def _with_split(screen, split) -> Screen:
     "The same crops (not a copy) with each crop's split in the metadata, for encoders that write straight to disk"
     return Screen(screen.crops, screen.meta.assign(split=np.asarray(split)), screen.channels, screen.info)
@@ -76,7 +45,7 @@ def budget_epochs(n_train:int, # training crops
                   per_crop_steps:bool=True, # multi-crop: one step per crop group
                  ) -> int:
     "Whole epochs whose optimizer steps come nearest `steps` (at least one): a budget is never doubled by rounding up"
-    batches = n_train//bs if n_train > bs else 1  # `screen_dls` drops the last partial batch when there is more than one
+    batches = n_train//bs if n_train > bs else 1  # `screen_dls` drops the last partial batch, if there are others
     per_epoch = batches*(5 if get_setting(setting).multi_crop and per_crop_steps else 1)
     return max(1, math.floor(steps/per_epoch + 0.5))
 
@@ -104,12 +73,72 @@ def linear_cka(X, Y) -> float:
     X, Y = X - X.mean(0), Y - Y.mean(0)
     return float((Y.T @ X).norm()**2/((X.T @ X).norm()*(Y.T @ Y).norm()))
 
-# %% ../../nbs/06c_compare.train.ipynb #ba798ed1
+# %% ../../nbs/06c_compare.train.ipynb #6fa98378
 def _test_sample(split, n=2000, seed=0):
     "Up to `n` test rows, the same for every setup"
     test = np.flatnonzero(np.asarray(split) == 'test')
     return np.sort(np.random.default_rng(seed).permutation(test)[:n])
 
+# %% ../../nbs/06c_compare.train.ipynb #83ad12c5
+def _setup_epochs(opts:Options, split, learner:str, setting:str) -> int:
+    "A setup's epochs: the options' `epochs`, or the whole epochs nearest the step budget on its training crops"
+    if opts.steps is None: return opts.epochs
+    return budget_epochs(int((split == 'train').sum()), opts.bs, opts.steps, native_setting(learner, setting))
+
+# %% ../../nbs/06c_compare.train.ipynb #0aec01d0
+def _learner_kwargs(learner:str, opts:Options) -> dict:
+    "`train_setup`'s options for `learner`: the run's, then the learner's own (`opts.learner_options`), which win"
+    run = dict(early_stop=opts.early_stop, lr=opts.lr, bf16=opts.bf16, channels_last=opts.channels_last,
+               torch_compile=opts.torch_compile, backbone=opts.backbone)
+    return {**run, **opts.learner_options.get(learner, {})}
+
+# %% ../../nbs/06c_compare.train.ipynb #e7d1c7a5
+def _check_diverged(rec:dict, epochs:int, lr:float):
+    "Refuse a training whose loss was not finite, naming the epoch and the learning rate"
+    # fastai's TerminateOnNaNCallback ends the run at the first non-finite batch loss, before the epoch is recorded
+    if not all(map(math.isfinite, rec['train_loss'])) or (rec['epochs_run'] < epochs and not rec['stopped_early']):
+        raise FloatingPointError(f"training loss diverged (not finite) in epoch {rec['epochs_run'] + 1} with learning "
+                                 f"rate {lr:g}; try a smaller --lr (epoch losses {rec['train_loss']})")
+
+# %% ../../nbs/06c_compare.train.ipynb #fdd29347
+def _encode_setup(learn, screen, split, opts:Options, folder:Path, device) -> tuple:
+    "Encode every crop with the trained backbone into `folder`: the representations and the seconds it took"
+    screen.release()  # the crops training read leave this process's memory
+    t0 = time.perf_counter()
+    reps = encode(learn.model, _with_split(screen, split), bs=max(opts.bs, 256), device=device,
+                  out=folder/'representations.parquet')  # chunk by chunk: never the whole matrix in memory
+    return reps, time.perf_counter() - t0
+
+# %% ../../nbs/06c_compare.train.ipynb #90746290
+def _untrained_cka(reps, screen, split, seed:int, opts:Options, device) -> tuple:
+    "The backbone the setup started from, and the linear CKA of its features and `reps` on the test sample"
+    b0 = untrained_backbone(screen.crops.shape[1], seed, opts.backbone, screen.crops.shape[-1])
+    sample = _test_sample(split)
+    return b0, linear_cka(reps.X[sample], encode(b0, screen[sample], device=device).X)
+
+# %% ../../nbs/06c_compare.train.ipynb #598a3495
+def _train_and_encode(learner, setting, seed, screen, split, opts:Options, folder:Path, device, progress) -> dict:
+    "Train one setup into `folder`, encode every crop and measure how far it moved: its record"
+    dls = screen_dls(screen, split, bs=opts.bs, device=device, seed=seed)
+    epochs, kw = _setup_epochs(opts, split, learner, setting), _learner_kwargs(learner, opts)
+    learn, rec = train_setup(learner, setting, dls, epochs=epochs, seed=seed, checkpoint_dir=folder, progress=progress,
+                             size=screen.crops.shape[-1], n_in=screen.crops.shape[1], cbs=TerminateOnNaNCallback(),
+                             **kw)
+    _check_diverged(rec, epochs, kw['lr'])
+    reps, encode_s = _encode_setup(learn, screen, split, opts, folder, device)
+    b0, cka = _untrained_cka(reps, screen, split, seed, opts, device)
+    if learner in ('autoencoder', 'regularized'):
+        save_figure(learn.show_reconstructions(dls[2], n=8), folder/'reconstructions.png')
+    return dict(rec, status='done', steps_requested=opts.steps, encode_seconds=encode_s, encode_crops=len(screen),
+                weight_change=weight_change(backbone_of(learn.model), b0), cka_untrained=cka)
+
+# %% ../../nbs/06c_compare.train.ipynb #afeb3522
+def _failure(e:Exception, folder:Path, **key) -> dict:
+    "The record of a failed setup; a failure to write files is raised instead (the disk, not the setup: stop, retry)"
+    if (w := write_error(e, folder)) is not None: raise w from None
+    return dict(key, status='failed', error=f"{type(e).__name__}: {e}")
+
+# %% ../../nbs/06c_compare.train.ipynb #cf49044d
 def run_setup(learner:str, # one of `cellrep.learners.LEARNERS`
               setting:str, # one of `cellrep.augment.SETTINGS`
               seed:int, # the training seed
@@ -123,51 +152,51 @@ def run_setup(learner:str, # one of `cellrep.learners.LEARNERS`
     folder = setup_dir(out, learner, setting, seed)
     if (rec := finished_record(folder)) is not None: return rec
     folder.mkdir(parents=True, exist_ok=True)
-    screen, split = design.screen, design.split
-    try:
-        dls = screen_dls(screen, split, bs=opts.bs, device=device, seed=seed)
-        n_train = int((split == 'train').sum())
-        epochs = opts.epochs if opts.steps is None else budget_epochs(n_train, opts.bs, opts.steps, native_setting(learner, setting))
-        kw = {**dict(early_stop=opts.early_stop, lr=opts.lr, bf16=opts.bf16, channels_last=opts.channels_last,
-                     torch_compile=opts.torch_compile, backbone=opts.backbone), **opts.learner_options.get(learner, {})}  # a learner's own options win
-        learn, rec = train_setup(learner, setting, dls, epochs=epochs, seed=seed, checkpoint_dir=folder, progress=progress,
-                                 size=screen.crops.shape[-1], n_in=screen.crops.shape[1], cbs=TerminateOnNaNCallback(), **kw)
-        # fastai's TerminateOnNaNCallback ends the run at the first non-finite batch loss, before the epoch is recorded
-        if not all(map(math.isfinite, rec['train_loss'])) or (rec['epochs_run'] < epochs and not rec['stopped_early']):
-            raise FloatingPointError(f"training loss diverged (not finite) in epoch {rec['epochs_run'] + 1} with learning rate "
-                                     f"{kw['lr']:g}; try a smaller --lr (epoch losses {rec['train_loss']})")
-        screen.release()  # the crops training read leave this process's memory
-        t0 = time.perf_counter()
-        reps = encode(learn.model, _with_split(screen, split), bs=max(opts.bs, 256), device=device,
-                      out=folder/'representations.parquet')  # chunk by chunk: never the whole matrix in memory
-        encode_s = time.perf_counter() - t0
-        b0 = untrained_backbone(screen.crops.shape[1], seed, opts.backbone, screen.crops.shape[-1])
-        sample = _test_sample(split)
-        cka = linear_cka(reps.X[sample], encode(b0, screen[sample], device=device).X)
-        if learner in ('autoencoder', 'regularized'): save_figure(learn.show_reconstructions(dls[2], n=8), folder/'reconstructions.png')
-        rec = dict(rec, status='done', steps_requested=opts.steps, encode_seconds=encode_s, encode_crops=len(screen),
-                   weight_change=weight_change(backbone_of(learn.model), b0), cka_untrained=cka)
-    except Exception as e:
-        if (w := write_error(e, folder)) is not None: raise w from None  # the disk, not the setup: stop, retry on rerun
-        rec = dict(learner=learner, setting=setting, seed=seed, status='failed', error=f"{type(e).__name__}: {e}")
+    try: rec = _train_and_encode(learner, setting, seed, design.screen, design.split, opts, folder, device, progress)
+    except Exception as e: rec = _failure(e, folder, learner=learner, setting=setting, seed=seed)
     save_json(rec, folder/'record.json')
     return rec
 
-# %% ../../nbs/06c_compare.train.ipynb #7ad404d4
+# %% ../../nbs/06c_compare.train.ipynb #cf0b6df1
+def _zscore_on_train(X, split):
+    "`X` z-scored with the training crops' means and standard deviations (a constant feature is only centred)"
+    tr = np.asarray(split) == 'train'
+    sd = X[tr].std(0)
+    return (X - X[tr].mean(0))/np.where(sd > 0, sd, 1)
+
+# %% ../../nbs/06c_compare.train.ipynb #9bccf13d
 def _reference_features(name, screen, split):
-    "Features of reference `name` (not 'untrained': `run_reference` encodes it to disk) for every crop, and their seconds"
+    "Features of reference `name` (not 'untrained', encoded to disk) for every crop, and their seconds"
     t0 = time.perf_counter()
     import cellrep.features as F
     fn = {'trivial': 'trivial_features', 'pixels': 'pixel_features', 'cellprofiler': 'cellprofiler_features'}[name]
-    if not hasattr(F, fn): raise InputError(f"reference {name!r}: cellrep.features.{fn} is not available in this version")
+    if not hasattr(F, fn):
+        raise InputError(f"reference {name!r}: cellrep.features.{fn} is not available in this version")
     reps = getattr(F, fn)(screen, fit=split) if name == 'pixels' else getattr(F, fn)(screen)
-    X = reps.X
-    if name in ('trivial', 'cellprofiler'):  # measurements in their own units (pixels, counts, intensities): z-scored on the training crops
-        tr = np.asarray(split) == 'train'
-        sd = X[tr].std(0)
-        X = (X - X[tr].mean(0))/np.where(sd > 0, sd, 1)
+    X = reps.X if name not in ('trivial', 'cellprofiler') else _zscore_on_train(reps.X, split)  # in their own units
     return Representations(X, screen.meta.copy()), getattr(reps, 'seconds', None) or time.perf_counter() - t0
 
+# %% ../../nbs/06c_compare.train.ipynb #93093147
+def _seedless_reps(name, design, folder:Path) -> tuple:
+    "The features of a reference that does not depend on the seed, computed once, saved in `folder`; their seconds"
+    shared = folder.parent/'features.parquet'
+    seconds = (load_json_or(folder.parent/'features.json') or {}).get('seconds')
+    if seconds is not None and reps_ok(shared): reps = Representations.load(shared)  # else missing or damaged: again
+    else:
+        reps, seconds = _reference_features(name, design.screen, design.split)
+        reps.save(shared); save_json(dict(seconds=seconds), folder.parent/'features.json')
+    _save_reps(Representations(reps.X, design.screen.meta.copy()), design.split, folder)
+    return reps, seconds
+
+# %% ../../nbs/06c_compare.train.ipynb #3c2769b9
+def _untrained_reps(seed, design, folder:Path, device, backbone) -> tuple:
+    "The untrained backbone's features of every crop, written to `folder` as they are made, and their seconds"
+    t0 = time.perf_counter()
+    b0 = untrained_backbone(design.screen.crops.shape[1], seed, backbone, design.screen.crops.shape[-1])
+    reps = encode(b0, _with_split(design.screen, design.split), device=device, out=folder/'representations.parquet')
+    return reps, time.perf_counter() - t0
+
+# %% ../../nbs/06c_compare.train.ipynb #83aa2e15
 def run_reference(name:str, # one of `REFERENCES`
                   seed:int, # the seed (the untrained backbone's initialisation; the evaluations' seed)
                   design, # from `make_design`
@@ -179,25 +208,12 @@ def run_reference(name:str, # one of `REFERENCES`
     folder = setup_dir(out, name, 'reference', seed)
     if (rec := finished_record(folder)) is not None: return rec
     folder.mkdir(parents=True, exist_ok=True)
-    shared = folder.parent/'features.parquet'
     try:
-        seconds = (load_json_or(folder.parent/'features.json') or {}).get('seconds')
-        if name == 'untrained':  # a backbone's features of every crop, written to disk as they are made
-            t0 = time.perf_counter()
-            b0 = untrained_backbone(design.screen.crops.shape[1], seed, backbone, design.screen.crops.shape[-1])
-            reps = encode(b0, _with_split(design.screen, design.split),
-                          device=device, out=folder/'representations.parquet')
-            seconds = time.perf_counter() - t0
-        else:
-            if seconds is not None and reps_ok(shared): reps = Representations.load(shared)  # else missing or damaged: made again
-            else:
-                reps, seconds = _reference_features(name, design.screen, design.split)
-                reps.save(shared); save_json(dict(seconds=seconds), folder.parent/'features.json')
-            _save_reps(Representations(reps.X, design.screen.meta.copy()), design.split, folder)
-        rec = dict(learner=name, setting='reference', seed=seed, status='done', seconds=seconds, n_features=reps.X.shape[1],
-                   **({'backbone': backbone} if name == 'untrained' else {}))
-    except Exception as e:
-        if (w := write_error(e, folder)) is not None: raise w from None
-        rec = dict(learner=name, setting='reference', seed=seed, status='failed', error=f"{type(e).__name__}: {e}")
+        untrained = name == 'untrained'
+        reps, seconds = (_untrained_reps(seed, design, folder, device, backbone) if untrained else
+                         _seedless_reps(name, design, folder))
+        rec = dict(learner=name, setting='reference', seed=seed, status='done', seconds=seconds,
+                   n_features=reps.X.shape[1], **({'backbone': backbone} if untrained else {}))
+    except Exception as e: rec = _failure(e, folder, learner=name, setting='reference', seed=seed)
     save_json(rec, folder/'record.json')
     return rec

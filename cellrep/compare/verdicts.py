@@ -13,16 +13,17 @@ from scipy import stats as sst
 from fastcore.basics import AttrDict
 from ..eval.stats import interval, difference, holm
 from .evaluate import TASKS, SUMMARY, headline, read_scores, read_replicates
-from .train import setup_dir
+from .folders import setup_dir
 
 # %% auto #0
 __all__ = ['NOT_SUMMARISED', 'BOUNDS', 'REFERENCE_ROWS', 'collect', 'verdict_table', 'is_reference', 'comparisons',
            'cross_comparisons', 'best_setups', 'detections', 'undetected', 'fmt', 'fmt_diff', 'negative_control',
            'compound_truth', 'truth_checks']
 
-# %% ../../nbs/06e_compare.verdicts.ipynb #d12000c8
+# %% ../../nbs/06e_compare.verdicts.ipynb #db9c726b
 NOT_SUMMARISED = ('p_value', 'corrected_p_value')
 
+# %% ../../nbs/06e_compare.verdicts.ipynb #e88565a1
 def _by_cell_line(folder, sc):
     "{(cell_line, compound): R-vector} of a seed's per-compound ROC AUC (the scores alone where no replicates exist)"
     path = folder/'replicates_classification.parquet'
@@ -33,47 +34,78 @@ def _by_cell_line(folder, sc):
     rows = sc[(sc.metric == 'roc_auc') & ~sc.compound.isin(['all', 'mean'])]
     return {(r.cell_line, r.compound): np.array([r.value]) for r in rows.itertuples()}
 
+# %% ../../nbs/06e_compare.verdicts.ipynb #8d03df0b
 def _stack(per_seed):
     "Seeds x replicates, or the estimates alone when the seeds' replicate counts differ"
-    return {k: np.stack(v) if len({len(x) for x in v}) == 1 else np.stack([x[:1] for x in v]) for k, v in per_seed.items()}
+    return {k: np.stack(v) if len({len(x) for x in v}) == 1 else np.stack([x[:1] for x in v])
+            for k, v in per_seed.items()}
 
+# %% ../../nbs/06e_compare.verdicts.ipynb #443771e9
+def _seed_scores(folder, task) -> pd.DataFrame|None:
+    "A seed's scores of `task` that are summarised (not skipped, failed or tests), or None where it has none"
+    if not (folder/f'scores_{task}.csv').exists(): return None
+    sc = read_scores(folder/f'scores_{task}.csv')
+    sc = sc[~sc.metric.isin(['skipped', 'failed', *NOT_SUMMARISED])]
+    return sc if len(sc) else None
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #e4fe89c7
+def _seed_summary(sc, task) -> pd.Series:
+    "(compound, metric) -> a seed's summary over cell lines; a 0/1 call (`retrieved`): its share of the cell lines"
+    summ = sc.groupby(['compound', 'metric']).value
+    summ = pd.concat([summ.agg(SUMMARY[task]), summ.mean()[lambda s: s.index.get_level_values(1) == 'retrieved']])
+    return summ[~summ.index.duplicated(keep='last')]
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #934f6c99
+def _add_seed(per_seed:dict, n_cl:dict, sc, rep, summ):
+    "Add a seed's replicates (its summary alone where not resampled) per (compound, metric); keep the fewest cell lines"
+    for k, v in summ.items():
+        per_seed.setdefault(k, []).append(rep[k].to_numpy() if rep is not None and k in rep.columns else np.array([v]))
+        n = int(sc[(sc.compound == k[0]) & (sc.metric == k[1])].value.notna().sum())
+        n_cl[k] = min(n_cl.get(k, n), n)
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #b4c9c520
+def _collect_row(out, learner, setting, task, seeds) -> dict|None:
+    "`collect`'s entry of one row and task: replicates per seed, cell lines, seeds, per-compound AUC (None: no scores)"
+    per_seed, n_cl, done, lines = {}, {}, [], {}
+    for s in seeds:
+        folder = setup_dir(out, learner, setting, s)
+        sc = _seed_scores(folder, task)
+        if sc is None: continue
+        rep = read_replicates(folder, task)
+        _add_seed(per_seed, n_cl, sc, rep, _seed_summary(sc, task))
+        if task == 'classification':
+            for k, v in _by_cell_line(folder, sc).items(): lines.setdefault(k, []).append(v)
+        done.append(s)
+    if not per_seed: return None
+    return dict(replicates=_stack(per_seed), n_cell_lines=n_cl, seeds=done, by_cell_line=_stack(lines))
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #d8a5fa9d
 def collect(out, # the report folder
             rows, # (learner, setting) of every row
             seeds, # the seeds
            ) -> dict:
-    "{(learner, setting, task): {'replicates': {(compound, metric): n_seeds x (R+1)}, 'n_cell_lines', 'seeds', 'by_cell_line'}}"
+    "{(learner, setting, task): dict(replicates={(compound, metric): seeds x (R+1)}, n_cell_lines, seeds, ...)}"
     res = {}
     for learner, setting in rows:
         for task in TASKS:
-            per_seed, n_cl, done, lines = {}, {}, [], {}
-            for s in seeds:
-                folder = setup_dir(out, learner, setting, s)
-                if not (folder/f'scores_{task}.csv').exists(): continue
-                sc = read_scores(folder/f'scores_{task}.csv')
-                sc = sc[~sc.metric.isin(['skipped', 'failed', *NOT_SUMMARISED])]
-                if not len(sc): continue
-                rep = read_replicates(folder, task)
-                summ = sc.groupby(['compound', 'metric']).value
-                summ = pd.concat([summ.agg(SUMMARY[task]), summ.mean()[lambda s: s.index.get_level_values(1) == 'retrieved']])
-                for k, v in summ[~summ.index.duplicated(keep='last')].items():  # a 0/1 call: its share of the cell lines
-                    per_seed.setdefault(k, []).append(rep[k].to_numpy() if rep is not None and k in rep.columns else np.array([v]))
-                    n = int(sc[(sc.compound == k[0]) & (sc.metric == k[1])].value.notna().sum())
-                    n_cl[k] = min(n_cl.get(k, n), n)
-                if task == 'classification':
-                    for k, v in _by_cell_line(folder, sc).items(): lines.setdefault(k, []).append(v)
-                done.append(s)
-            if per_seed: res[(learner, setting, task)] = dict(replicates=_stack(per_seed), n_cell_lines=n_cl, seeds=done, by_cell_line=_stack(lines))
+            c = _collect_row(out, learner, setting, task, seeds)
+            if c is not None: res[(learner, setting, task)] = c
     return res
 
-# %% ../../nbs/06e_compare.verdicts.ipynb #f4579f08
+# %% ../../nbs/06e_compare.verdicts.ipynb #20cc067b
 BOUNDS = {'roc_auc': (0, 1), 'accuracy': (0, 1), 'precision': (0, 1), 'recall': (0, 1), 'd': (-np.inf, 1),
           'silhouette': (-1, 1), 'ari_mechanism': (-1, 1), 'pct_not_noise': (0, 100), 'n_clusters': (0, np.inf),
-          'inv_davies_bouldin': (0, np.inf), 'davies_bouldin': (0, np.inf), 'mean_mAP': (0, 1), 'fraction_retrieved': (0, 1),
-          'mechanism_mAP': (0, 1), 'fraction_pairs_closer': (0, 1), 'mean_pair_margin': (-np.inf, 1), 'mAP': (0, 1),
-          'retrieved': (0, 1), 'mechanism_mAP_chance': (0, 1), 'nsc_accuracy': (0, 1), 'nsc_chance': (0, 1)}
+          'inv_davies_bouldin': (0, np.inf), 'davies_bouldin': (0, np.inf), 'mean_mAP': (0, 1),
+          'fraction_retrieved': (0, 1), 'mechanism_mAP': (0, 1), 'fraction_pairs_closer': (0, 1),
+          'mean_pair_margin': (-np.inf, 1), 'mAP': (0, 1), 'retrieved': (0, 1), 'mechanism_mAP_chance': (0, 1),
+          'nsc_accuracy': (0, 1), 'nsc_chance': (0, 1)}
 
-def _wells_only(r, per_seed_split): "The replicates of the well bootstrap alone (the first seed's) where the split changes with the seed"; return r[:, :1] if per_seed_split else r
+# %% ../../nbs/06e_compare.verdicts.ipynb #74547825
+def _wells_only(r, per_seed_split):
+    "The replicates of the well bootstrap alone (the first seed's) where the split changes with the seed"
+    return r[:, :1] if per_seed_split else r
 
+# %% ../../nbs/06e_compare.verdicts.ipynb #280b7b83
 def verdict_table(collected:dict, # from `collect`
                   df_wells:float=np.inf, # degrees of freedom of the well part (the design's)
                   n_wells:int=None, # test wells of the design, for the "rests on" columns
@@ -90,23 +122,64 @@ def verdict_table(collected:dict, # from `collect`
                             n_wells=n_wells, wells_resampled=r.shape[1] > 1 and not per_seed_split))
     return pd.DataFrame(out)
 
-# %% ../../nbs/06e_compare.verdicts.ipynb #830e8f70
+# %% ../../nbs/06e_compare.verdicts.ipynb #dcc36029
 REFERENCE_ROWS = ('untrained', 'trivial', 'pixels', 'cellprofiler')
 
-def is_reference(learner:str) -> bool: return learner in REFERENCE_ROWS
+def is_reference(learner:str) -> bool:
+    "Whether `learner` names a reference row (features not trained by a learner)"
+    return learner in REFERENCE_ROWS
 
+# %% ../../nbs/06e_compare.verdicts.ipynb #98e487e7
 def _headline_rows(collected, task, per_seed_split):
     "The headline (compound, metric) of `task` and the replicates of every row that has it"
     rows = {(l, s): c for (l, s, t), c in collected.items() if t == task}
     if not rows: return None, {}
     key = headline(task, {m for c in rows.values() for _, m in c['replicates']})
-    return key, {k: _wells_only(c['replicates'][key], per_seed_split) for k, c in rows.items() if key in c['replicates']}
+    return key, {k: _wells_only(c['replicates'][key], per_seed_split) for k, c in rows.items()
+                 if key in c['replicates']}
 
+# %% ../../nbs/06e_compare.verdicts.ipynb #94f2d33c
+def _families(rows:dict) -> list:
+    "(family, base, others) of a task: trained setups, then references, against `untrained`; every row against the top"
+    trained = {k: r for k, r in rows.items() if not is_reference(k[0])}
+    est = {k: np.nanmean(r[:, 0]) for k, r in rows.items()}
+    families = []
+    ref = next((k for k in rows if k[0] == 'untrained'), None)
+    if ref is not None:  # trained setups against untrained; the other references against it, as a family of their own
+        families.append(('vs untrained', ref, [k for k in rows if not is_reference(k[0])]))
+        families.append(('reference vs untrained', ref, [k for k in rows if is_reference(k[0]) and k != ref]))
+    if trained:
+        top = max(trained, key=lambda k: est[k])
+        families.append(('vs top', top, [k for k in rows if k != top]))
+    return families
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #9a47d645
+def _differences(task, key, rows:dict, pairs:list, df_wells, family:str=None) -> list:
+    "One comparison per (row, base) of `pairs`: the difference of the headline `key`, its interval and p-value"
+    out = []
+    for k, base in pairs:
+        dd = difference(rows[k], rows[base], df_wells)
+        fam = {} if family is None else dict(family=family)
+        out.append(dict(task=task, compound=key[0], metric=key[1], **fam, learner=k[0], setting=k[1],
+                        versus=f"{base[0]} / {base[1]}", difference=dd['estimate'], lo=dd['lo'], hi=dd['hi'],
+                        p_value=dd['p_value']))
+    return out
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #45e31cd1
+def _top_adjusted(rows:dict, others:list, top, df_wells) -> list:
+    "Holm-corrected p-values of `others` against `top`, corrected over every pair of rows (the top is the data's pick)"
+    keys = list(rows)
+    pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i+1:]]
+    allp = holm([difference(rows[a], rows[b], df_wells)['p_value'] for a, b in pairs])
+    return [allp[next(i for i, pr in enumerate(pairs) if set(pr) == {k, top})] for k in others]
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #52828424
 def _judged(part, p_holm, alpha):
     "The comparison rows `part` with their corrected p-values and verdicts"
     return [dict(p, p_holm=a, verdict=('better' if p['difference'] > 0 else 'worse') if a < alpha else 'not different')
             for p, a in zip(part, p_holm)]
 
+# %% ../../nbs/06e_compare.verdicts.ipynb #79385435
 def comparisons(collected:dict, # from `collect`
                 df_wells:float=np.inf, # degrees of freedom of the well part
                 per_seed_split:bool=False, # the split was redrawn per seed
@@ -117,34 +190,15 @@ def comparisons(collected:dict, # from `collect`
     for task in TASKS:
         key, rows = _headline_rows(collected, task, per_seed_split)
         if not rows: continue
-        cpd, metric = key
-        trained = {k: r for k, r in rows.items() if not is_reference(k[0])}
-        est = {k: np.nanmean(r[:, 0]) for k, r in rows.items()}
-        families = []
-        ref = next((k for k in rows if k[0] == 'untrained'), None)
-        if ref is not None:  # trained setups against untrained; the other references against it, as a family of their own
-            families.append(('vs untrained', ref, [k for k in rows if not is_reference(k[0])]))
-            families.append(('reference vs untrained', ref, [k for k in rows if is_reference(k[0]) and k != ref]))
-        if trained:
-            top = max(trained, key=lambda k: est[k])
-            families.append(('vs top', top, [k for k in rows if k != top]))
-        for family, base, others in families:
-            part = []
-            for k in others:
-                dd = difference(rows[k], rows[base], df_wells)
-                part.append(dict(task=task, compound=cpd, metric=metric, family=family, learner=k[0], setting=k[1], versus=f"{base[0]} / {base[1]}",
-                                 difference=dd['estimate'], lo=dd['lo'], hi=dd['hi'], p_value=dd['p_value']))
+        for family, base, others in _families(rows):
+            part = _differences(task, key, rows, [(k, base) for k in others], df_wells, family)
             if not part: continue
             if family != 'vs top': adj = holm([p['p_value'] for p in part])
-            else:  # the top is chosen by the data: correct over every pair, so that picking the largest cannot inflate "worse"
-                keys = list(rows)
-                pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i+1:]]
-                allp = holm([difference(rows[a], rows[b], df_wells)['p_value'] for a, b in pairs])
-                adj = [allp[next(i for i, pr in enumerate(pairs) if set(pr) == {k, base})] for k in others]
+            else: adj = _top_adjusted(rows, others, base, df_wells)  # picking the largest cannot inflate "worse"
             out += _judged(part, adj, alpha)
     return pd.DataFrame(out)
 
-# %% ../../nbs/06e_compare.verdicts.ipynb #7ea5d7b1
+# %% ../../nbs/06e_compare.verdicts.ipynb #3f404f3f
 def cross_comparisons(collected:dict, # from `collect`
                       challengers, # learners to test (e.g. today's)
                       incumbents, # learners to test them against (e.g. the paper's)
@@ -157,46 +211,73 @@ def cross_comparisons(collected:dict, # from `collect`
     for task in TASKS:
         key, rows = _headline_rows(collected, task, per_seed_split)
         pairs = [(a, b) for a in rows if a[0] in challengers for b in rows if b[0] in incumbents]
-        part = []
-        for a, b in pairs:
-            dd = difference(rows[a], rows[b], df_wells)
-            part.append(dict(task=task, compound=key[0], metric=key[1], learner=a[0], setting=a[1], versus=f"{b[0]} / {b[1]}",
-                             difference=dd['estimate'], lo=dd['lo'], hi=dd['hi'], p_value=dd['p_value']))
+        part = _differences(task, key, rows, pairs, df_wells)
         out += _judged(part, holm([p['p_value'] for p in part]), alpha)
     return pd.DataFrame(out)
 
-# %% ../../nbs/06e_compare.verdicts.ipynb #f08d13de
+# %% ../../nbs/06e_compare.verdicts.ipynb #d941de92
+def _against_untrained(c:pd.DataFrame) -> str:
+    "Whether any trained setup beats the untrained reference, in words (`c`: a task's comparisons)"
+    vu = c[(c.family == 'vs untrained') & ~c.learner.map(is_reference)]
+    beats = vu[vu.verdict == 'better']
+    if not len(vu): return "no untrained reference"
+    if len(beats): return f"{len(beats)} of {len(vu)} trained setups beat the untrained backbone"
+    return f"no trained setup beats the untrained backbone ({len(vu)} compared)"
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #abe956f3
+def _best_row(task, top:pd.DataFrame, table:pd.DataFrame) -> dict:
+    "The top setup of a task's comparisons `top` ('vs top'), its estimate and interval, the rows tied with it"
+    metric, cpd = top.metric.iloc[0], top.compound.iloc[0]
+    tl, ts = top.versus.iloc[0].split(' / ')
+    t = table[(table.learner == tl) & (table.setting == ts) & (table.task == task)]
+    row = t[(t.compound == cpd) & (t.metric == metric)].iloc[0]
+    tied = top[(top.verdict == 'not different') & ~top.learner.map(is_reference)]
+    refs_tied = top[(top.verdict != 'worse') & top.learner.map(is_reference)]
+    return dict(task=task, metric=metric if cpd == 'all' else f"{metric} ({cpd} over compounds)", top=f"{tl} / {ts}",
+                estimate=row.estimate, lo=row.lo, hi=row.hi,
+                tied=', '.join(f"{r.learner} / {r.setting}" for r in tied.itertuples()) or '-',
+                references_not_worse=', '.join(refs_tied.learner) or '-')
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #3f03e5f3
 def best_setups(table:pd.DataFrame, # from `verdict_table`
                 comps:pd.DataFrame, # from `comparisons`
                ) -> pd.DataFrame:
-    "Per task: the top trained setup, its estimate and interval, the setups tied with it, and the verdict against untrained"
+    "Per task: the top trained setup with its interval, the setups tied with it, and the verdict against untrained"
     out = []
     for task in TASKS:
         c = comps[comps.task == task] if len(comps) else comps
         top = c[c.family == 'vs top']
         if not len(top): continue
-        metric, cpd = top.metric.iloc[0], top.compound.iloc[0]
-        tl, ts = top.versus.iloc[0].split(' / ')
-        row = table[(table.learner == tl) & (table.setting == ts) & (table.task == task) & (table.compound == cpd) & (table.metric == metric)].iloc[0]
-        tied = top[(top.verdict == 'not different') & ~top.learner.map(is_reference)]
-        refs_tied = top[(top.verdict != 'worse') & top.learner.map(is_reference)]
-        vu = c[(c.family == 'vs untrained') & ~c.learner.map(is_reference)]
-        beats = vu[vu.verdict == 'better']
-        said = (f"{len(beats)} of {len(vu)} trained setups beat the untrained backbone" if len(beats) else
-                f"no trained setup beats the untrained backbone ({len(vu)} compared)") if len(vu) else "no untrained reference"
-        out.append(dict(task=task, metric=metric if cpd == 'all' else f"{metric} ({cpd} over compounds)", top=f"{tl} / {ts}", estimate=row.estimate, lo=row.lo, hi=row.hi,
-                        tied=', '.join(f"{r.learner} / {r.setting}" for r in tied.itertuples()) or '-',
-                        references_not_worse=', '.join(refs_tied.learner) or '-', against_untrained=said))
+        out.append(dict(_best_row(task, top, table), against_untrained=_against_untrained(c)))
     return pd.DataFrame(out)
 
-# %% ../../nbs/06e_compare.verdicts.ipynb #67b94a08
+# %% ../../nbs/06e_compare.verdicts.ipynb #f88dfe62
 def _compound_df(units, cl, cpd, control, default):
-    "Degrees of freedom of a compound's well part: its test units and its controls', each less one (`default` without a table)"
+    "Degrees of freedom of a compound's well part: its test units and its controls', each less one (`default` without)"
     if units is None: return default
     n = units.set_index('stratum').n_units
     k = [n.get(f"{cl} | {c}") for c in (cpd, control)]
     return float(sum(max(v - 1, 0) for v in k)) if None not in k else default
 
+# %% ../../nbs/06e_compare.verdicts.ipynb #423b8bed
+def _auc_p(ci:dict) -> float:
+    "Two-sided p-value of AUC = 0.5 from an interval's estimate, standard error and degrees of freedom"
+    ok = np.isfinite(ci['se']) and ci['se'] > 0  # no spread measured (one seed, nothing resampled): no call
+    return float(2*sst.t.sf(abs(ci['estimate'] - 0.5)/ci['se'], ci['df'])) if ok else np.nan
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #2cd24124
+def _row_detections(learner, setting, by_cell_line:dict, df_wells, per_seed_split, units, control, alpha) -> list:
+    "One row's detections: per cell line and compound, the interval, the p-value, Holm over the row, the call"
+    part = []
+    for (cl, cpd), r in sorted(by_cell_line.items()):
+        ci = interval(_wells_only(r, per_seed_split), _compound_df(units, cl, cpd, control, df_wells), bounds=(0, 1))
+        part.append(dict(learner=learner, setting=setting, cell_line=cl, compound=cpd, estimate=ci['estimate'],
+                         lo=ci['lo'], hi=ci['hi'], df=ci['df'], n_seeds=ci['n_seeds'], p_value=_auc_p(ci)))
+    for p, a in zip(part, holm([p['p_value'] for p in part])):
+        p.update(p_holm=a, detected=bool(a < alpha and p['estimate'] > 0.5))  # NaN: False
+    return part
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #5c7c845e
 def detections(collected:dict, # from `collect`
                df_wells:float=np.inf, # degrees of freedom of the well part (used where `units` does not say)
                per_seed_split:bool=False, # the split was redrawn per seed
@@ -204,40 +285,34 @@ def detections(collected:dict, # from `collect`
                units:pd.DataFrame=None, # the design's `units` table: each compound's own degrees of freedom
                control:str=None, # the control compound (its stratum in `units`)
               ) -> pd.DataFrame:
-    "Per row, cell line and compound: ROC AUC with its interval, p-value of AUC = 0.5, Holm over the row's compounds, detected"
+    "Per row, cell line and compound: ROC AUC, its interval, p-value of AUC = 0.5 (Holm over the row) and the call"
     out = []
     for (learner, setting, task), c in collected.items():
         if task != 'classification' or not c.get('by_cell_line'): continue
-        part = []
-        for (cl, cpd), r in sorted(c['by_cell_line'].items()):
-            ci = interval(_wells_only(r, per_seed_split), _compound_df(units, cl, cpd, control, df_wells), bounds=(0, 1))
-            ok = np.isfinite(ci['se']) and ci['se'] > 0  # no spread measured (one seed, nothing resampled): no call
-            p = float(2*sst.t.sf(abs(ci['estimate'] - 0.5)/ci['se'], ci['df'])) if ok else np.nan
-            part.append(dict(learner=learner, setting=setting, cell_line=cl, compound=cpd, estimate=ci['estimate'], lo=ci['lo'],
-                             hi=ci['hi'], df=ci['df'], n_seeds=ci['n_seeds'], p_value=p))
-        for p, a in zip(part, holm([p['p_value'] for p in part])): p.update(p_holm=a, detected=bool(a < alpha and p['estimate'] > 0.5))  # NaN: False
-        out += part
+        out += _row_detections(learner, setting, c['by_cell_line'], df_wells, per_seed_split, units, control, alpha)
     return pd.DataFrame(out)
 
+# %% ../../nbs/06e_compare.verdicts.ipynb #14504f45
 def undetected(det:pd.DataFrame) -> list:
     "(cell_line, compound) that no row detects"
     if not len(det): return []
     d = det.groupby(['cell_line', 'compound']).detected.any()
     return list(d.index[~d])
 
-# %% ../../nbs/06e_compare.verdicts.ipynb #4e258e7b
+# %% ../../nbs/06e_compare.verdicts.ipynb #9a3ce1fd
 def fmt(est, lo=np.nan, hi=np.nan, digits:int=3, mark:str='') -> str:
     "A number with its interval: '0.731 [0.702, 0.760]' (a `mark` such as '*' after it)"
     if est is None or not np.isfinite(est): return '-'
     f = lambda v: f"{v:.{digits}f}"
     return f(est) + (f" [{f(lo)}, {f(hi)}]" if np.isfinite(lo) and np.isfinite(hi) else '') + mark
 
+# %% ../../nbs/06e_compare.verdicts.ipynb #bd03b981
 def fmt_diff(r) -> str:
     "A difference with its interval and corrected p-value"
     return f"{r.difference:+.3f} [{r.lo:+.3f}, {r.hi:+.3f}], p = {r.p_holm:.3g}"
 
-# %% ../../nbs/06e_compare.verdicts.ipynb #92ceda32
-def negative_control(calls:pd.DataFrame, # retrieval rows of the inert drug(s): `seed`, `cell_line`, `compound`, `retrieved`
+# %% ../../nbs/06e_compare.verdicts.ipynb #7abcdc60
+def negative_control(calls:pd.DataFrame, # the inert drugs' retrieval rows: seed, cell_line, compound, retrieved
                      per_seed:bool=False, # every seed has its own test set, so every seed's call is a test of its own
                      alpha:float=0.05, # the level of every call
                     ) -> AttrDict:
@@ -248,15 +323,24 @@ def negative_control(calls:pd.DataFrame, # retrieval rows of the inert drug(s): 
     k, n = int(called.sum()), len(called)
     p = float(sst.binom.sf(k - 1, n, alpha))  # P(at least k false calls in n independent tests at level alpha)
     what = 'seed x cell line tests' if per_seed else 'cell lines (called: by most seeds, which share its test wells)'
-    return AttrDict(k=k, n=n, p=p, evidence=f"called active in {k} of {n} {what}; {int(calls.retrieved.sum())} of {len(calls)} "
-                                            f"seed x cell line calls; binomial p = {p:.3g}")
+    return AttrDict(k=k, n=n, p=p, evidence=f"called active in {k} of {n} {what}; {int(calls.retrieved.sum())} of "
+                                            f"{len(calls)} seed x cell line calls; binomial p = {p:.3g}")
 
-# %% ../../nbs/06e_compare.verdicts.ipynb #4b27ddbc
+# %% ../../nbs/06e_compare.verdicts.ipynb #206a6949
+def _compound_evidence(top:str, t:pd.DataFrame, missed:list, inert:list, false:pd.DataFrame) -> str:
+    "The evidence of `compound_truth`: the active pairs the top setup detects, and who detects the inert drugs"
+    by = (', '.join(f"{r.learner} / {r.setting} in {r.cell_line}" for r in false.itertuples()) if len(false)
+          else 'no trained setup')
+    return (f"{top} detects {int(t.detected.sum())} of {len(t)} active drug x cell line pairs"
+            + (f" (not in most cell lines: {', '.join(missed)})" if missed else '')
+            + f"; {', '.join(inert) or 'no inert drug'} detected by " + by)
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #ff0e4024
 def compound_truth(det:pd.DataFrame, # from `detections`
                    top:str, # the top classification setup, 'learner / setting'
                    ground_truth:dict, # drug -> mechanism
                   ) -> dict:
-    "The per-compound finding: the inert drugs detected by no trained setup, every active one by the top setup in most cell lines"
+    "The per-compound finding: inert drugs detected by no trained setup, every active one by the top in most cell lines"
     trained = det[~det.learner.map(is_reference)]
     inert = sorted(d for d, m in ground_truth.items() if m == 'ineffective')
     false = trained[trained.compound.isin(inert) & trained.detected]
@@ -264,51 +348,72 @@ def compound_truth(det:pd.DataFrame, # from `detections`
     t = det[(det.learner == l) & (det.setting == s) & ~det.compound.isin(inert)]
     share = t.groupby('compound').detected.mean()
     missed = sorted(share.index[share <= 0.5])
-    ev = (f"{top} detects {int(t.detected.sum())} of {len(t)} active drug x cell line pairs"
-          + (f" (not in most cell lines: {', '.join(missed)})" if missed else '') + f"; {', '.join(inert) or 'no inert drug'} detected by "
-          + (', '.join(f"{r.learner} / {r.setting} in {r.cell_line}" for r in false.itertuples()) if len(false) else 'no trained setup'))
-    return dict(finding=f"per compound: the top classification setup detects every active drug in most cell lines, and no trained "
-                        f"setup detects the ineffective drug ({', '.join(inert)})", holds=not missed and not len(false), evidence=ev)
+    return dict(finding=f"per compound: the top classification setup detects every active drug in most cell lines, "
+                        f"and no trained setup detects the ineffective drug ({', '.join(inert)})",
+                holds=not missed and not len(false), evidence=_compound_evidence(top, t, missed, inert, false))
 
-# %% ../../nbs/06e_compare.verdicts.ipynb #7cff3492
+# %% ../../nbs/06e_compare.verdicts.ipynb #42bdcaf4
+_BEATS = {'classification': 'a trained setup beats the untrained backbone on drug-vs-control ROC AUC '
+                            '(mean over compounds)',
+          'clustering': 'a trained setup clusters the planted mechanisms better than the untrained backbone (ARI)'}
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #7bb40ed2
+def _beats_untrained(comps:pd.DataFrame, task:str) -> dict:
+    "The finding that a trained setup beats the untrained backbone on `task`: the winners, or the best try"
+    c = comps
+    if len(c): c = c[(c.task == task) & (c.family == 'vs untrained') & ~c.learner.map(is_reference)]
+    b = c[c.verdict == 'better'] if len(c) else c
+    if len(b): ev = '; '.join(f"{r.learner} / {r.setting}: {fmt_diff(r)}" for r in b.itertuples())
+    else: ev = f"best difference {fmt_diff(c.loc[c.difference.idxmax()])}" if len(c) else 'not evaluated'
+    return dict(finding=_BEATS[task], holds=len(b) > 0, evidence=ev)
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #6b2b2ad6
+def _distance_finding(best:pd.DataFrame) -> dict|None:
+    "Whether the similar pair is closer than the controls (`d > 0`) for the top distance setup (None: no such setup)"
+    top = best[best.task == 'distance']
+    if not len(top): return None
+    t = top.iloc[0]
+    return dict(finding='the similar pair is closer to each other than to controls (d > 0) for the top distance setup',
+                holds=bool(t.lo > 0), evidence=f"{t.top}: d = {fmt(t.estimate, t.lo, t.hi)}")
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #15f3a81f
+def _negative_control_finding(out, best:pd.DataFrame, ground_truth:dict, seeds, per_seed:bool) -> dict|None:
+    "Whether the top profiling setup calls the inert drugs active no more often than chance (None: nothing to check)"
+    inert = sorted(d for d, m in ground_truth.items() if m == 'ineffective')
+    top = best[best.task == 'profiling']
+    if not (inert and len(top)): return None
+    l, s = top.iloc[0].top.split(' / ')
+    files = [(seed, setup_dir(out, l, s, seed)/'retrieval.csv') for seed in seeds]
+    calls = [pd.read_csv(f).assign(seed=seed) for seed, f in files if f.exists()]
+    nc = negative_control(pd.concat(calls)[lambda d: d.compound.isin(inert)] if calls else pd.DataFrame(), per_seed)
+    return dict(finding=f"the ineffective drug ({', '.join(inert)}) is not called active by the top profiling setup "
+                        "more often than the 5% false positives of its tests",
+                holds=bool(nc.n) and nc.p >= 0.05, evidence=f"{l} / {s}: {nc.evidence}")
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #7318ea10
+def _trivial_finding(table:pd.DataFrame) -> dict|None:
+    "Whether the trivial features stay near chance on drug-vs-control (None without a trivial row)"
+    tr = table[(table.learner == 'trivial') & (table.metric == 'roc_auc') & (table.compound == 'mean')]
+    if not len(tr): return None
+    t = tr.iloc[0]
+    return dict(finding='trivial features (intensity, cell count) stay near chance on drug-vs-control '
+                        '(mean over compounds, |AUC - 0.5| < 0.06)',
+                holds=bool(abs(t.estimate - 0.5) < 0.06), evidence=f"ROC AUC {fmt(t.estimate, t.lo, t.hi)}")
+
+# %% ../../nbs/06e_compare.verdicts.ipynb #dc78a57e
 def truth_checks(out, # the report folder
-                 table:pd.DataFrame, comps:pd.DataFrame, best:pd.DataFrame, # from `verdict_table`, `comparisons`, `best_setups`
+                 table:pd.DataFrame, # from `verdict_table`
+                 comps:pd.DataFrame, # from `comparisons`
+                 best:pd.DataFrame, # from `best_setups`
                  ground_truth:dict, # drug -> mechanism (the screen's `info['ground_truth']`)
                  seeds, # the run's seeds
                  per_seed:bool=False, # whether every seed has its own test set (`split='per_seed'`)
                  det:pd.DataFrame=None, # from `detections`: adds the per-compound finding
                 ) -> pd.DataFrame:
     "The findings a screen with planted biology must show, each with its evidence and whether it holds"
-    rows = []
-    def better(task):
-        c = comps[(comps.task == task) & (comps.family == 'vs untrained') & ~comps.learner.map(is_reference)] if len(comps) else comps
-        b = c[c.verdict == 'better'] if len(c) else c
-        ev = '; '.join(f"{r.learner} / {r.setting}: {fmt_diff(r)}" for r in b.itertuples()) if len(b) else \
-             (f"best difference {fmt_diff(c.loc[c.difference.idxmax()])}" if len(c) else 'not evaluated')
-        return len(b) > 0, ev
-    ok, ev = better('classification')
-    rows.append(dict(finding='a trained setup beats the untrained backbone on drug-vs-control ROC AUC (mean over compounds)', holds=ok, evidence=ev))
-    top = best[best.task == 'distance']
-    if len(top):
-        t = top.iloc[0]
-        rows.append(dict(finding='the similar pair is closer to each other than to controls (d > 0) for the top distance setup',
-                         holds=bool(t.lo > 0), evidence=f"{t.top}: d = {fmt(t.estimate, t.lo, t.hi)}"))
-    ok, ev = better('clustering')
-    rows.append(dict(finding='a trained setup clusters the planted mechanisms better than the untrained backbone (ARI)', holds=ok, evidence=ev))
-    inert = sorted(d for d, m in ground_truth.items() if m == 'ineffective')
-    top = best[best.task == 'profiling']
-    if inert and len(top):
-        l, s = top.iloc[0].top.split(' / ')
-        calls = [pd.read_csv(f).assign(seed=seed) for seed in seeds if (f := setup_dir(out, l, s, seed)/'retrieval.csv').exists()]
-        nc = negative_control(pd.concat(calls)[lambda d: d.compound.isin(inert)] if calls else pd.DataFrame(), per_seed)
-        rows.append(dict(finding=f"the ineffective drug ({', '.join(inert)}) is not called active by the top profiling setup "
-                                 "more often than the 5% false positives of its tests",
-                         holds=bool(nc.n) and nc.p >= 0.05, evidence=f"{l} / {s}: {nc.evidence}"))
+    rows = [_beats_untrained(comps, 'classification'), _distance_finding(best), _beats_untrained(comps, 'clustering'),
+            _negative_control_finding(out, best, ground_truth, seeds, per_seed)]
     if det is not None and len(det) and len(best[best.task == 'classification']):
         rows.append(compound_truth(det, best[best.task == 'classification'].iloc[0].top, ground_truth))
-    tr = table[(table.learner == 'trivial') & (table.metric == 'roc_auc') & (table.compound == 'mean')]
-    if len(tr):
-        t = tr.iloc[0]
-        rows.append(dict(finding='trivial features (intensity, cell count) stay near chance on drug-vs-control (mean over compounds, |AUC - 0.5| < 0.06)',
-                         holds=bool(abs(t.estimate - 0.5) < 0.06), evidence=f"ROC AUC {fmt(t.estimate, t.lo, t.hi)}"))
-    return pd.DataFrame(rows)
+    rows.append(_trivial_finding(table))
+    return pd.DataFrame([r for r in rows if r is not None])

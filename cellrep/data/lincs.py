@@ -11,7 +11,8 @@ import pandas as pd
 from fastcore.meta import delegates
 from ..core import InputError, data_path
 from .screen import Screen
-from .screen import read_index, screen_from_index
+from .index import read_index
+from .crops import screen_from_index
 
 # %% auto #0
 __all__ = ['LINCS_CHANNELS', 'lincs_a549']
@@ -19,17 +20,46 @@ __all__ = ['LINCS_CHANNELS', 'lincs_a549']
 # %% ../../nbs/01f_data.lincs.ipynb #bdd7cfb3
 LINCS_CHANNELS = ('DNA', 'RNA', 'ER', 'AGP', 'Mito')
 
+# %% ../../nbs/01f_data.lincs.ipynb #5cd35775
 def _plate_channels(index:pd.DataFrame) -> dict:
     "Per plate: the channels every image of the plate has a file for"
     return {p: [c for c in LINCS_CHANNELS if (g[f'path_{c}'] != '').all()] for p, g in index.groupby('plate')}
 
+# %% ../../nbs/01f_data.lincs.ipynb #8f416318
 def _channels_text(have:dict) -> str:
     "'only plate A has all five channels (A: DNA, RNA, ...; B, C: DNA)'"
     by = {}
     for p, chs in have.items(): by.setdefault(', '.join(chs), []).append(p)
     full = [p for p, chs in have.items() if len(chs) == len(LINCS_CHANNELS)]
-    lead = (f"only plate {full[0]} has all five channels" if len(full) == 1 else f"plates {full} have all five channels") + ' ('
-    return lead + '; '.join(f"{', '.join(ps)}: {chs}" for chs, ps in by.items()) + ')'
+    lead = f"only plate {full[0]} has all five channels" if len(full) == 1 else f"plates {full} have all five channels"
+    return lead + ' (' + '; '.join(f"{', '.join(ps)}: {chs}" for chs, ps in by.items()) + ')'
+
+# %% ../../nbs/01f_data.lincs.ipynb #c742e05a
+def _lincs_channels(channels) -> list:
+    "`channels` as a list, refused unless each is one of `LINCS_CHANNELS`"
+    channels = [channels] if isinstance(channels, str) else list(channels)
+    unknown = [c for c in channels if c not in LINCS_CHANNELS]
+    if unknown: raise InputError(f"lincs-a549: channel(s) {unknown}; expected some of {LINCS_CHANNELS}")
+    return channels
+
+# %% ../../nbs/01f_data.lincs.ipynb #5f59b284
+def _keep(index:pd.DataFrame, col:str, keep) -> pd.DataFrame:
+    "The rows of `index` whose `col` is in `keep` (all of them for None), refused when `keep` names a value not there"
+    if keep is None: return index
+    keep = [keep] if isinstance(keep, str) else list(keep)
+    unknown = sorted(set(keep) - set(index[col]))
+    if unknown:
+        raise InputError(f"lincs-a549: {col}(s) {unknown} not in the dataset; it has {sorted(set(index[col]))}")
+    return index[index[col].isin(keep)]
+
+# %% ../../nbs/01f_data.lincs.ipynb #8c12744e
+def _check_plates(index:pd.DataFrame, channels:list, have:dict):
+    "Refuse channels that some plate of `index` lacks, saying which plates have which channels"
+    lacking = [p for p in sorted(set(index.plate)) if not set(channels) <= set(have[p])]
+    if not lacking: return
+    ok = [p for p in sorted(have) if set(channels) <= set(have[p])]
+    raise InputError(f"lincs-a549: channels {channels} are missing for plate(s) {lacking}: {_channels_text(have)}; "
+                     f"keep plate(s) {ok} or use the DNA channel only")
 
 # %% ../../nbs/01f_data.lincs.ipynb #4a1c37eb
 @delegates(screen_from_index, but=['index', 'channels', 'crops'])
@@ -43,23 +73,13 @@ def lincs_a549(path=None, # folder of the dataset; None: `data_path('lincs-a549'
     "Nucleus-centred crops of the LINCS A549 images with plate, well, compound, batch and mechanism labels"
     if path is None: path = data_path('lincs-a549', required=True)
     path = Path(path)
-    if not (path/'index.csv').exists(): raise InputError(f"lincs-a549: {path/'index.csv'} not found; expected the dataset folder with index.csv")
+    if not (path/'index.csv').exists():
+        raise InputError(f"lincs-a549: {path/'index.csv'} not found; expected the dataset folder with index.csv")
     index = read_index(path/'index.csv')
-    channels = [channels] if isinstance(channels, str) else list(channels)
-    unknown = [c for c in channels if c not in LINCS_CHANNELS]
-    if unknown: raise InputError(f"lincs-a549: channel(s) {unknown}; expected some of {LINCS_CHANNELS}")
+    channels = _lincs_channels(channels)
     have = _plate_channels(index)
-    for col, keep in (('plate', plates), ('well', wells)):
-        if keep is None: continue
-        keep = [keep] if isinstance(keep, str) else list(keep)
-        unknown = sorted(set(keep) - set(index[col]))
-        if unknown: raise InputError(f"lincs-a549: {col}(s) {unknown} not in the dataset; it has {sorted(set(index[col]))}")
-        index = index[index[col].isin(keep)]
-    lacking = [p for p in sorted(set(index.plate)) if not set(channels) <= set(have[p])]
-    if lacking:
-        ok = [p for p in sorted(have) if set(channels) <= set(have[p])]
-        raise InputError(f"lincs-a549: channels {channels} are missing for plate(s) {lacking}: {_channels_text(have)}; "
-                         f"keep plate(s) {ok} or use the DNA channel only")
+    for col, keep in (('plate', plates), ('well', wells)): index = _keep(index, col, keep)
+    _check_plates(index, channels, have)
     screen = screen_from_index(index, channels=channels, crops='objects', size=size, scaling=scaling, **kwargs)
     screen.info['source'] = f'lincs-a549 ({path})'
     return screen

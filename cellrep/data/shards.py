@@ -11,8 +11,9 @@ from pathlib import Path
 from fastcore.meta import delegates
 from fastcore.script import call_parse, store_true
 from ..core import InputError, os_problem
-from .screen import (Screen, screen_from_index, scaling_arg, _screen_params, _cached, _cut_part,
-                                 _join_parts, _build_or_warn, _made)
+from .screen import Screen
+from .crops import (screen_from_index, scaling_arg, _screen_params, _cached, _cut_part, _join_parts,
+                                _build_or_warn, _made)
 
 # %% auto #0
 __all__ = ['shard_folder', 'cut_shard', 'join_shards', 'cellrep_crops']
@@ -31,6 +32,24 @@ def _shard_arg(shard, shards):
     if not (isinstance(shards, int) and shards >= 1 and isinstance(shard, int) and 0 <= shard < shards):
         raise InputError(f"shard {shard} of {shards}: expected a shard number from 0 to {shards}-1 and shards >= 1")
 
+# %% ../../nbs/01g_data.shards.ipynb #8d247c9b
+def _crop_args(kw):
+    "The crop parameters of `screen_from_index` from `kw`, with its defaults"
+    d = {k: p.default for k, p in inspect.signature(screen_from_index).parameters.items()  # one place of the defaults
+         if k not in ('index', 'cache', 'workers')}
+    unknown = set(kw) - set(d)
+    if unknown: raise InputError(f"{sorted(unknown)}: not crop parameters; expected some of {list(d)}")
+    return {**d, **kw}
+
+# %% ../../nbs/01g_data.shards.ipynb #d936f90c
+def _publish(part:dict, tmp:Path, folder:Path) -> Path:
+    "Write `part.pkl` into `tmp` last, then rename `tmp` to `folder` (replacing an unfinished one)"
+    with open(tmp/'part.pkl', 'wb') as f: pickle.dump(part, f)
+    if folder.exists(): shutil.rmtree(folder)
+    os.rename(tmp, folder)
+    return folder
+
+# %% ../../nbs/01g_data.shards.ipynb #f9afa59b
 @delegates(screen_from_index, but=['cache'])
 def cut_shard(index, # DataFrame from `read_index`, or an index file (every shard must read the same index)
               shard:int, # this shard, from 0
@@ -45,31 +64,11 @@ def cut_shard(index, # DataFrame from `read_index`, or an index file (every shar
     if (folder/'part.pkl').exists(): return folder
     tmp = _made(folder.with_name(folder.name + '.tmp'))
     if workers is None: workers = min(8, os.cpu_count() or 1) if len(index) >= 64*shards else 1
-    part = _cut_part(index, params, tmp, workers, (shard, shards))
-    with open(tmp/'part.pkl', 'wb') as f: pickle.dump(part, f)
-    if folder.exists(): shutil.rmtree(folder)
-    os.rename(tmp, folder)
-    return folder
-
-def _crop_args(kw):
-    "The crop parameters of `screen_from_index` from `kw`, with its defaults"
-    d = {k: p.default for k, p in inspect.signature(screen_from_index).parameters.items()  # one place of the defaults
-         if k not in ('index', 'cache', 'workers')}
-    unknown = set(kw) - set(d)
-    if unknown: raise InputError(f"{sorted(unknown)}: not crop parameters; expected some of {list(d)}")
-    return {**d, **kw}
+    return _publish(_cut_part(index, params, tmp, workers, (shard, shards)), tmp, folder)
 
 # %% ../../nbs/01g_data.shards.ipynb #07377d7c
-@delegates(screen_from_index, but=['workers'])
-def join_shards(index, # the index every shard read
-                parts, # the folder the shards were cut into
-                keep:bool=False, # keep the shards after the join
-                cache=True, # as `screen_from_index`: True (`cache_dir()`), a folder, or False (a temporary store)
-                **kwargs) -> Screen:
-    "Join the shards of `index` under `parts`, in order, into the crop cache; return the screen"
-    index, params, fingerprint = _screen_params(index, **_crop_args(kwargs))
-    folder, screen = _cached(cache, fingerprint)
-    if screen is not None: return screen
+def _shard_count(parts, fingerprint:str) -> int:
+    "How many shards the crops with `fingerprint` were cut into, refused unless every shard is there and whole"
     found = sorted(Path(parts, fingerprint).glob('shard-*-of-*')) if Path(parts, fingerprint).exists() else []
     whole = {f.name for f in found if (f/'part.pkl').exists()}
     counts = {int(f.name.split('-of-')[1].split('.')[0]) for f in found}
@@ -81,16 +80,42 @@ def join_shards(index, # the index every shard read
     missing = [k for k in range(n) if shard_folder(parts, fingerprint, k, n).name not in whole]
     if missing:
         raise InputError(f"{Path(parts)/fingerprint}: shard(s) {missing} of {n} missing or unfinished; cut them first")
-    def load(k):
-        f = shard_folder(parts, fingerprint, k, n)
-        with open(f/'part.pkl', 'rb') as fh: p = pickle.load(fh)
-        return {**p, 'raw': str(f/'crops.raw')}  # where the shard is now, wherever it was cut
-    shards = [load(k) for k in range(n)]
+    return n
+
+# %% ../../nbs/01g_data.shards.ipynb #c5c54e12
+def _load_shard(parts, fingerprint:str, k:int, n:int) -> dict:
+    "The cut part of shard `k` of `n`, its raw crops where the shard is now, wherever it was cut"
+    f = shard_folder(parts, fingerprint, k, n)
+    with open(f/'part.pkl', 'rb') as fh: p = pickle.load(fh)
+    return {**p, 'raw': str(f/'crops.raw')}
+
+# %% ../../nbs/01g_data.shards.ipynb #ce45af38
+@delegates(screen_from_index, but=['workers'])
+def join_shards(index, # the index every shard read
+                parts, # the folder the shards were cut into
+                keep:bool=False, # keep the shards after the join
+                cache=True, # as `screen_from_index`: True (`cache_dir()`), a folder, or False (a temporary store)
+                **kwargs) -> Screen:
+    "Join the shards of `index` under `parts`, in order, into the crop cache; return the screen"
+    index, params, fingerprint = _screen_params(index, **_crop_args(kwargs))
+    folder, screen = _cached(cache, fingerprint)
+    if screen is not None: return screen
+    n = _shard_count(parts, fingerprint)
+    shards = [_load_shard(parts, fingerprint, k, n) for k in range(n)]
     screen = _build_or_warn(lambda tmp: _join_parts(shards, tmp, params), params, fingerprint, folder)
     if not keep: shutil.rmtree(Path(parts)/fingerprint, ignore_errors=True)
     return screen
 
 # %% ../../nbs/01g_data.shards.ipynb #102e0099
+def _run_crops(index, parts, shard, join, workers, kw):
+    "Join the shards, or cut shard 'k/n', and print where the result is"
+    if join == (shard is not None): raise InputError("expected either --shard k/n or --join")
+    if join: s = join_shards(index, parts, **kw); print(f"{s.info.get('cache')}: {len(s):,} crops"); return
+    try: k, n = map(int, shard.split('/'))
+    except ValueError: raise InputError(f"--shard {shard!r}: expected k/n, e.g. 0/4") from None
+    print(cut_shard(index, k, n, parts, workers=workers, **kw))
+
+# %% ../../nbs/01g_data.shards.ipynb #4f07da63
 @call_parse
 def cellrep_crops(index:str, # index file (CSV or parquet), the same for every shard
                   parts:str='cellrep-shards', # folder the shards are cut into and joined from
@@ -104,12 +129,7 @@ def cellrep_crops(index:str, # index file (CSV or parquet), the same for every s
                  ):
     "Cut one shard of a screen's crops, or join the shards into the crop cache"
     kw = dict(channels=channels.split(',') if channels else None, crops=crops, size=size, scaling=scaling_arg(scaling))
-    try:
-        if join == (shard is not None): raise InputError("expected either --shard k/n or --join")
-        if join: s = join_shards(index, parts, **kw); print(f"{s.info.get('cache')}: {len(s):,} crops"); return
-        try: k, n = map(int, shard.split('/'))
-        except ValueError: raise InputError(f"--shard {shard!r}: expected k/n, e.g. 0/4") from None
-        print(cut_shard(index, k, n, parts, workers=workers, **kw))
+    try: _run_crops(index, parts, shard, join, workers, kw)
     except InputError as e:
         print(f"cellrep-crops: error: {' '.join(str(e).split())}", file=sys.stderr); sys.exit(2)
     except OSError as e:

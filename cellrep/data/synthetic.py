@@ -32,6 +32,7 @@ CELL_LINES = {
 _PHENO_COLS = ['elongate', 'round', 'lobes', 'rim', 'spots', 'smooth', 'size', 'arrest', 'death']
 _DENSITY_COLS = ['arrest', 'death']
 
+# %% ../../nbs/01e_data.synthetic.ipynb #b5db3103
 PHENOTYPES = pd.DataFrame.from_dict({
     'control':     dict(),
     'ineffective': dict(),
@@ -61,27 +62,41 @@ def _phenotype_table(phenotypes):
     if unknown: raise InputError(f"phenotypes: unknown effect column(s) {unknown}; expected some of {_PHENO_COLS}")
     if 'control' in table.index and (table.loc['control'].fillna(0) != 0).any():
         raise InputError("phenotypes: the 'control' row must be all zeros (controls are untreated)")
-    return table.reindex(columns=_PHENO_COLS).astype(float).fillna(0.0).reindex(['control', *[m for m in table.index if m != 'control']], fill_value=0.0)
+    rows = ['control', *[m for m in table.index if m != 'control']]
+    return table.reindex(columns=_PHENO_COLS).astype(float).fillna(0.0).reindex(rows, fill_value=0.0)
 
-def _resolve(cell_lines, drugs, phenotypes=None):
-    "Cell lines and drugs as dicts of parameter dicts, checked (mechanisms against `phenotypes`)"
+# %% ../../nbs/01e_data.synthetic.ipynb #6071b6c6
+def _resolve_cell_lines(cell_lines) -> dict:
+    "Cell lines as a dict name -> parameters (names looked up in `CELL_LINES`), each with every parameter"
     if not isinstance(cell_lines, dict):
         cell_lines = [cell_lines] if isinstance(cell_lines, str) else list(cell_lines)
         bad = [c for c in cell_lines if c not in CELL_LINES]
-        if bad: raise InputError(f"cell_lines: unknown {bad}; expected names from {list(CELL_LINES)} or a dict name -> parameters")
+        if bad: raise InputError(f"cell_lines: unknown {bad}; expected names from {list(CELL_LINES)} "
+                                 "or a dict name -> parameters")
         cell_lines = {c: CELL_LINES[c] for c in cell_lines}
     if not cell_lines: raise InputError("cell_lines: expected at least one cell line")
     for name, p in cell_lines.items():
         missing = [k for k in CELL_LINES['lineA'] if k not in p]
         if missing: raise InputError(f"cell_lines: {name!r} lacks {missing}; expected keys {list(CELL_LINES['lineA'])}")
+    return cell_lines
+
+# %% ../../nbs/01e_data.synthetic.ipynb #60e4240c
+def _resolve_drugs(drugs, phenotypes=None) -> dict:
+    "Drugs as a dict name -> dict(mechanism, ec50_uM) (`DRUGS` for None), mechanisms checked against `phenotypes`"
     mechanisms = list(_phenotype_table(phenotypes).index)[1:]
     drugs = DRUGS if drugs is None else drugs
-    drugs = {k: dict(mechanism=v, ec50_uM=1.0) if isinstance(v, str) else {'ec50_uM': 1.0, **v} for k,v in drugs.items()}
+    drugs = {k: dict(mechanism=v, ec50_uM=1.0) if isinstance(v, str) else {'ec50_uM': 1.0, **v}
+             for k,v in drugs.items()}
     if CONTROL in drugs: raise InputError(f"drugs: {CONTROL!r} is the control, not a drug")
     for k,v in drugs.items():
         if v.get('mechanism') not in mechanisms:
             raise InputError(f"drugs: {k!r} has mechanism {v.get('mechanism')!r}; expected one of {mechanisms}")
-    return cell_lines, drugs
+    return drugs
+
+# %% ../../nbs/01e_data.synthetic.ipynb #eeba6d00
+def _resolve(cell_lines, drugs, phenotypes=None):
+    "Cell lines and drugs as dicts of parameter dicts, checked (mechanisms against `phenotypes`)"
+    return _resolve_cell_lines(cell_lines), _resolve_drugs(drugs, phenotypes)
 
 # %% ../../nbs/01e_data.synthetic.ipynb #f3424f60
 def hill(conc_uM, # concentration(s)
@@ -99,8 +114,28 @@ def time_progress(time_h, # hours since treatment
     return 1 - np.exp(-np.asarray(time_h, dtype=float)/tau_h)
 
 # %% ../../nbs/01e_data.synthetic.ipynb #e9e97110
-def _well_name(i): "The name of the `i`-th well of a 384-well plate, row by row (A01, A02, ...)"; return f"{chr(65 + i//24)}{i%24 + 1:02d}"
+def _well_name(i):
+    "The name of the `i`-th well of a 384-well plate, row by row (A01, A02, ...)"
+    return f"{chr(65 + i//24)}{i%24 + 1:02d}"
 
+# %% ../../nbs/01e_data.synthetic.ipynb #cd709038
+def _check_layout(concs, times, n_plates, n_control_wells):
+    "Refuse concentrations that are not positive, negative times, and no plates or control wells"
+    if concs.size == 0 or (concs <= 0).any():
+        raise InputError(f"concentrations_uM: expected positive values, got {list(concs)}")
+    if times.size == 0 or (times < 0).any(): raise InputError(f"times_h: expected values >= 0, got {list(times)}")
+    if n_plates < 1 or n_control_wells < 1:
+        raise InputError(f"n_plates={n_plates}, n_control_wells={n_control_wells}: expected >= 1")
+
+# %% ../../nbs/01e_data.synthetic.ipynb #197d1c09
+def _conditions(drugs, concs, n_control_wells) -> list:
+    "The wells of a plate as (compound, mechanism, concentration, EC50): the control wells, then every drug and dose"
+    conds = [(CONTROL, 'control', 0.0, np.nan)]*n_control_wells + [
+        (d, v['mechanism'], c, v['ec50_uM']) for d,v in drugs.items() for c in concs]
+    if len(conds) > 384: raise InputError(f"{len(conds)} wells per plate; a 384-well plate holds at most 384")
+    return conds
+
+# %% ../../nbs/01e_data.synthetic.ipynb #4a68d775
 def screen_layout(cell_lines=('lineA', 'lineB', 'lineC'), # names from `CELL_LINES`, or a dict name -> parameters
                   drugs:dict=None, # name -> mechanism or dict(mechanism, ec50_uM); `DRUGS` when None
                   concentrations_uM=(0.1, 1.0, 10.0), # every drug at every concentration
@@ -108,44 +143,25 @@ def screen_layout(cell_lines=('lineA', 'lineB', 'lineC'), # names from `CELL_LIN
                   n_plates:int=2, # replicate plates per cell line
                   n_control_wells:int=4, # DMSO wells per plate
                   seed:int=0, # seeds the well positions
-                  phenotypes=None, # mechanism -> planted effects, to check the drugs' mechanisms against (`PHENOTYPES` when None)
+                  phenotypes=None, # mechanism -> planted effects, to check the drugs against (`PHENOTYPES` when None)
                  ) -> pd.DataFrame:
     "One row per well and time point: plate, well, cell line, compound, mechanism, concentration, EC50, time"
     cell_lines, drugs = _resolve(cell_lines, drugs, phenotypes)
     concs, times = np.asarray(concentrations_uM, dtype=float), np.asarray(times_h, dtype=float)
-    if concs.size == 0 or (concs <= 0).any(): raise InputError(f"concentrations_uM: expected positive values, got {list(concs)}")
-    if times.size == 0 or (times < 0).any(): raise InputError(f"times_h: expected values >= 0, got {list(times)}")
-    if n_plates < 1 or n_control_wells < 1: raise InputError(f"n_plates={n_plates}, n_control_wells={n_control_wells}: expected >= 1")
-    conds = [(CONTROL, 'control', 0.0, np.nan)]*n_control_wells + [
-        (d, v['mechanism'], c, v['ec50_uM']) for d,v in drugs.items() for c in concs]
-    if len(conds) > 384: raise InputError(f"{len(conds)} wells per plate; a 384-well plate holds at most 384")
+    _check_layout(concs, times, n_plates, n_control_wells)
+    conds = _conditions(drugs, concs, n_control_wells)
     rng = np.random.default_rng(seed)
     rows = []
     for i, (line, rep) in enumerate((l, r) for l in cell_lines for r in range(n_plates)):
         for (drug, mech, conc, ec50), pos in zip(conds, rng.permutation(384)[:len(conds)]):
-            rows += [dict(plate=f"P{i+1:02d}", well=_well_name(int(pos)), cell_line=line, compound=drug, concentration_uM=conc,
-                          time_h=t, is_control=drug == CONTROL, mechanism=mech, ec50_uM=ec50, replicate=rep+1) for t in times]
+            rows += [dict(plate=f"P{i+1:02d}", well=_well_name(int(pos)), cell_line=line, compound=drug,
+                          concentration_uM=conc, time_h=t, is_control=drug == CONTROL, mechanism=mech, ec50_uM=ec50,
+                          replicate=rep+1) for t in times]
     return pd.DataFrame(rows)
 
 # %% ../../nbs/01e_data.synthetic.ipynb #5a01fb75
-def planted_phenotypes(layout:pd.DataFrame, # from `screen_layout`
-                       cell_lines=('lineA', 'lineB', 'lineC'), # the cell lines the layout was made with
-                       effect:float=1.0, # scales every planted effect (0: drugs look like controls)
-                       density_effect:float=0.0, # scales the changes of cell number (`arrest`, `death`); 0: none
-                       phenotypes=None, # mechanism -> planted effects (`PHENOTYPES` when None)
-                      ) -> pd.DataFrame:
-    "Per row of `layout`: the planted `strength` in [0, 1], growth `progress` and the nucleus parameters rendered"
-    cell_lines, _ = _resolve(cell_lines, {})
-    table = _phenotype_table(phenotypes)
-    unknown = sorted(set(layout.mechanism) - set(table.index))
-    if unknown: raise InputError(f"layout: mechanism(s) {unknown} have no row in phenotypes {list(table.index)}")
-    dose = np.where(layout.is_control, 0.0, np.clip(effect*hill(layout.concentration_uM, layout.ec50_uM.fillna(1.0)), 0, 1))
-    t = layout.time_h.to_numpy(float)
-    coef = table.loc[layout.mechanism].reset_index(drop=True)
-    coef[_DENSITY_COLS] *= density_effect
-    s = dose*time_progress(t)
-    lp = pd.DataFrame([cell_lines[c] for c in layout.cell_line])
-    ph = pd.DataFrame(dict(strength=s, progress=time_progress(t*(1 - dose*coef.arrest))))
+def _nucleus_params(ph, lp, coef, s):
+    "Add to `ph` the rendered nucleus parameters: the cell lines' `lp` changed by the effects `coef` at strength `s`"
     ph['density'] = lp.density*(1 + lp.growth*ph.progress)*(1 - coef.death*s)
     ph['radius'] = lp.radius*(1 + 0.12*ph.progress)*(1 + coef['size']*s)
     aspect = lp.aspect*(1 - coef.elongate*s)
@@ -158,13 +174,36 @@ def planted_phenotypes(layout:pd.DataFrame, # from `screen_layout`
     ph['spots'] = 2.0 + coef.spots*s
     return ph
 
+# %% ../../nbs/01e_data.synthetic.ipynb #132c1a1f
+def planted_phenotypes(layout:pd.DataFrame, # from `screen_layout`
+                       cell_lines=('lineA', 'lineB', 'lineC'), # the cell lines the layout was made with
+                       effect:float=1.0, # scales every planted effect (0: drugs look like controls)
+                       density_effect:float=0.0, # scales the changes of cell number (`arrest`, `death`); 0: none
+                       phenotypes=None, # mechanism -> planted effects (`PHENOTYPES` when None)
+                      ) -> pd.DataFrame:
+    "Per row of `layout`: the planted `strength` in [0, 1], growth `progress` and the nucleus parameters rendered"
+    cell_lines, _ = _resolve(cell_lines, {})
+    table = _phenotype_table(phenotypes)
+    unknown = sorted(set(layout.mechanism) - set(table.index))
+    if unknown: raise InputError(f"layout: mechanism(s) {unknown} have no row in phenotypes {list(table.index)}")
+    response = hill(layout.concentration_uM, layout.ec50_uM.fillna(1.0))
+    dose = np.where(layout.is_control, 0.0, np.clip(effect*response, 0, 1))
+    t = layout.time_h.to_numpy(float)
+    coef = table.loc[layout.mechanism].reset_index(drop=True)
+    coef[_DENSITY_COLS] *= density_effect
+    s = dose*time_progress(t)
+    lp = pd.DataFrame([cell_lines[c] for c in layout.cell_line])
+    ph = pd.DataFrame(dict(strength=s, progress=time_progress(t*(1 - dose*coef.arrest))))
+    return _nucleus_params(ph, lp, coef, s)
+
 # %% ../../nbs/01e_data.synthetic.ipynb #13671de2
 _EDGE = 0.7  # px: width of the soft nuclear edge
 _BG = 0.06   # background grey level (before the plate gain)
 _DOME = 0.3  # the interior is brighter at the centre by this fraction
 
+# %% ../../nbs/01e_data.synthetic.ipynb #977d545b
 def _stamp(flat, canvas, cx, cy, Wp, Hp, pad, R, value):
-    "Add `value(u, v)` over the (2R+1)^2 pixels around each (cx, cy) of `canvas` into `flat` (padded canvases, flattened)"
+    "Add `value(u, v)` over the (2R+1)^2 pixels around each (cx, cy) of `canvas` into `flat` (padded canvases, flat)"
     d = torch.arange(-R, R+1)
     ix, iy = torch.round(cx), torch.round(cy)
     u = (ix[:,None,None] + d[None,None,:]) - cx[:,None,None]
@@ -173,49 +212,76 @@ def _stamp(flat, canvas, cx, cy, Wp, Hp, pad, R, value):
     idx = base[:,None,None] + d[None,:,None]*Wp + d[None,None,:]
     flat.index_add_(0, idx.reshape(-1), value(u, v).reshape(-1))
 
-def _patch_radius(a): "Half the side of the patch that holds a nucleus of semi-axis `a` and its blur"; return int(math.ceil(float(a)*1.3 + 2.5))
+# %% ../../nbs/01e_data.synthetic.ipynb #1aca4a76
+def _patch_radius(a):
+    "Half the side of the patch that holds a nucleus of semi-axis `a` and its blur"
+    return int(math.ceil(float(a)*1.3 + 2.5))
 
-def _lobe_scale(lobes): "The radius scale that keeps the area of a nucleus outline with `lobes` lobes"; return 1/np.sqrt(1 + np.asarray(lobes)**2/2)  # keeps the area of a lobed outline
+# %% ../../nbs/01e_data.synthetic.ipynb #98e5edd8
+def _lobe_scale(lobes):
+    "The radius scale that keeps the area of a nucleus outline with `lobes` lobes"
+    return 1/np.sqrt(1 + np.asarray(lobes)**2/2)
 
+# %% ../../nbs/01e_data.synthetic.ipynb #4a7229bd
+def _ellipse_value(u, v, t, rot, lobed, wobble):
+    "Intensity at offsets (u, v) from the centres of the nuclei `t`: a soft edge moved by `wobble`, times the profile"
+    ca, sa, cb, sb = rot
+    xn, yn = u*ca + v*sa, v*cb - u*sb
+    r = (xn*xn + yn*yn).sqrt().clamp(min=1e-6)  # 1 on the outline
+    # lobes: the outline's radius varies with the angle, rescaled so that the area stays the same
+    if lobed: r = r/((1 + t['lobe']*torch.cos(t['k']*torch.atan2(yn, xn) + t['phase']))*t['lscale'])
+    x = (r*r).clamp(max=1)
+    px = (u*u + v*v).sqrt()
+    profile = 1 - _DOME*x - t['dim']*(1 - x*x) + 3*t['rim']*(1 - x)*(x - 1/3)
+    return t['amp']*torch.sigmoid((px/r - px)/_EDGE + wobble)*profile
+
+# %% ../../nbs/01e_data.synthetic.ipynb #a6263983
 def _ellipses(flat, o, gen, Wp, Hp, pad, bucket=512):
     "Draw the soft, irregular, possibly lobed ellipses of the nuclei table `o`"
     reach = o['a']*(1 + o['lobe'])*_lobe_scale(o['lobe'])
     order = np.argsort(reach, kind='stable')
     Rmax = _patch_radius(reach.max())
-    bank = F.interpolate(torch.randn(512, 1, 5, 5, generator=gen), size=(2*Rmax+1,)*2, mode='bicubic', align_corners=True)[:,0]
+    bank = F.interpolate(torch.randn(512, 1, 5, 5, generator=gen), size=(2*Rmax+1,)*2, mode='bicubic',
+                         align_corners=True)[:,0]
     for start in range(0, len(order), bucket):
         sel = order[start:start+bucket]
-        t = {k: torch.from_numpy(np.ascontiguousarray(v[sel], dtype=np.float32))[:,None,None] for k,v in o.items() if k != 'canvas'}
+        t = {k: torch.from_numpy(np.ascontiguousarray(v[sel], dtype=np.float32))[:,None,None]
+             for k,v in o.items() if k != 'canvas'}
         R = _patch_radius(reach[sel].max())
         c, s = torch.cos(t['angle']), torch.sin(t['angle'])
-        ca, sa, cb, sb = c/t['a'], s/t['a'], c/t['b'], s/t['b']
+        rot = c/t['a'], s/t['a'], c/t['b'], s/t['b']
         off = Rmax - R
-        wobble = bank[torch.randint(len(bank), (len(sel),), generator=gen), off:off+2*R+1, off:off+2*R+1]*t['irr']*t['a']/_EDGE
+        pick = torch.randint(len(bank), (len(sel),), generator=gen)
+        wobble = bank[pick, off:off+2*R+1, off:off+2*R+1]*t['irr']*t['a']/_EDGE
         lobed = bool((t['lobe'] > 0).any())
-        def value(u, v):
-            xn, yn = u*ca + v*sa, v*cb - u*sb
-            r = (xn*xn + yn*yn).sqrt().clamp(min=1e-6)  # 1 on the outline
-            # lobes: the outline's radius varies with the angle, rescaled so that the area stays the same
-            if lobed: r = r/((1 + t['lobe']*torch.cos(t['k']*torch.atan2(yn, xn) + t['phase']))*t['lscale'])
-            x = (r*r).clamp(max=1)
-            # distance to the outline in pixels (along the ray from the centre: the edge is as soft across the short axis
-            # as across the long one), in units of the edge width and moved by the wobble, times the interior profile:
-            # a dome, minus what the spots took (`dim`, most at the centre), plus chromatin moved from the centre to a
-            # ring by `rim`; both changes are 0 at the outline, and the rim's integrates to 0: the same area, the same DNA
-            px = (u*u + v*v).sqrt()
-            profile = 1 - _DOME*x - t['dim']*(1 - x*x) + 3*t['rim']*(1 - x)*(x - 1/3)
-            return t['amp']*torch.sigmoid((px/r - px)/_EDGE + wobble)*profile
+        value = lambda u, v: _ellipse_value(u, v, t, rot, lobed, wobble)
         _stamp(flat, torch.from_numpy(o['canvas'][sel]), t['cx'][:,0,0], t['cy'][:,0,0], Wp, Hp, pad, R, value)
 
+# %% ../../nbs/01e_data.synthetic.ipynb #bbeed80d
 def _spots(flat, o, Wp, Hp, pad):
     "Draw the small Gaussian spots of table `o`"
-    t = {k: torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))[:,None,None] for k,v in o.items() if k != 'canvas'}
+    t = {k: torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))[:,None,None]
+         for k,v in o.items() if k != 'canvas'}
     _stamp(flat, torch.from_numpy(o['canvas']), t['cx'][:,0,0], t['cy'][:,0,0], Wp, Hp, pad, 4,
            lambda u, v: t['amp']*torch.exp((u*u + v*v)*(-0.5/t['sigma']**2)))
 
 # %% ../../nbs/01e_data.synthetic.ipynb #641ad2ef
 _SPOT_GAIN = 1.3  # a chromatin spot's peak over its nucleus's brightness
 
+# %% ../../nbs/01e_data.synthetic.ipynb #d193980d
+def _sample_spots(rng, g, canvas, cx, cy, a, b, angle, amp) -> tuple:
+    "Chromatin spots inside the nuclei (their number from the canvas parameter `spots`), and each nucleus's spot mass"
+    n = len(canvas)
+    si = np.repeat(np.arange(n), rng.poisson(g('spots')))
+    m = len(si)
+    rr, phi = 0.7*np.sqrt(rng.random(m)), rng.uniform(0, 2*np.pi, m)
+    x, y, c, s = rr*np.cos(phi)*a[si], rr*np.sin(phi)*b[si], np.cos(angle[si]), np.sin(angle[si])
+    sigma = rng.uniform(0.4, 0.7, m)
+    spot_amp = amp[si]*_SPOT_GAIN*rng.uniform(0.6, 1.2, m)
+    return (dict(canvas=canvas[si], cx=cx[si] + x*c - y*s, cy=cy[si] + x*s + y*c, sigma=sigma, amp=spot_amp),
+            np.bincount(si, weights=spot_amp*2*np.pi*sigma**2, minlength=n))
+
+# %% ../../nbs/01e_data.synthetic.ipynb #36d34e28
 def _sample_cells(rng, p, canvas, cx, cy):
     "Tables of nuclei and spots for cells centred at (cx, cy) of `canvas`; `p` holds per-canvas parameters"
     n = len(canvas)
@@ -226,30 +292,25 @@ def _sample_cells(rng, p, canvas, cx, cy):
     angle = rng.uniform(0, np.pi, n)
     amp = g('brightness')*rng.normal(1, 0.12, n).clip(0.5)*g('gain')
     lobe = g('lobes')
-    si = np.repeat(np.arange(n), rng.poisson(g('spots')))
-    m = len(si)
-    rr, phi = 0.7*np.sqrt(rng.random(m)), rng.uniform(0, 2*np.pi, m)
-    x, y, c, s = rr*np.cos(phi)*a[si], rr*np.sin(phi)*b[si], np.cos(angle[si]), np.sin(angle[si])
-    sigma = rng.uniform(0.4, 0.7, m)
-    spot_amp = amp[si]*_SPOT_GAIN*rng.uniform(0.6, 1.2, m)
-    spots = dict(canvas=canvas[si], cx=cx[si] + x*c - y*s, cy=cy[si] + x*s + y*c, sigma=sigma, amp=spot_amp)
-    # the spots hold chromatin taken from the rest of the nucleus: its total intensity stays the same
-    # (the dimming profile 1 - r^4 integrates to 2 pi / 3 over the unit disk)
-    spot_mass = np.bincount(si, weights=spot_amp*2*np.pi*sigma**2, minlength=n)
+    spots, spot_mass = _sample_spots(rng, g, canvas, cx, cy, a, b, angle, amp)
+    # the dimming profile 1 - r^4 integrates to 2 pi / 3 over the unit disk
     dim = np.clip(spot_mass/(amp*np.pi*r**2*2/3), 0, 1 - _DOME)
-    nuclei = dict(canvas=canvas, cx=cx, cy=cy, a=a, b=b, angle=angle, amp=amp, dim=dim,
-                  irr=g('irregularity'), rim=g('rim'), lobe=lobe, lscale=_lobe_scale(lobe), k=rng.integers(3, 6, n).astype(float),
+    nuclei = dict(canvas=canvas, cx=cx, cy=cy, a=a, b=b, angle=angle, amp=amp, dim=dim, irr=g('irregularity'),
+                  rim=g('rim'), lobe=lobe, lscale=_lobe_scale(lobe), k=rng.integers(3, 6, n).astype(float),
                   phase=rng.uniform(0, 2*np.pi, n))
     return nuclei, spots
 
 # %% ../../nbs/01e_data.synthetic.ipynb #3a152f96
 def _smooth_noise(gen, n, H, W, cell):
     "Standard normal noise smoothed over about `cell` pixels, n x 1 x H x W"
-    return F.interpolate(torch.randn(n, 1, -(-H//cell) + 1, -(-W//cell) + 1, generator=gen), size=(H, W), mode='bilinear', align_corners=False)
+    coarse = torch.randn(n, 1, -(-H//cell) + 1, -(-W//cell) + 1, generator=gen)
+    return F.interpolate(coarse, size=(H, W), mode='bilinear', align_corners=False)
 
+# %% ../../nbs/01e_data.synthetic.ipynb #a65ae254
 def _render(rng, p, nuclei, spots, n, H, W):
     "n uint8 images n x 1 x H x W of the given nuclei and spots; `p` holds per-canvas texture and gain"
-    out = max(0, *(max(-o[k].min(initial=0), o[k].max(initial=0) - L) for o in (nuclei, spots) for k,L in (('cx', W), ('cy', H))))
+    out = max(0, *(max(-o[k].min(initial=0), o[k].max(initial=0) - L)
+                   for o in (nuclei, spots) for k,L in (('cx', W), ('cy', H))))
     reach = nuclei['a']*(1 + nuclei['lobe']) if len(nuclei['a']) else np.ones(1)
     pad = int(math.ceil(out)) + max(_patch_radius(reach.max()), 5) + 1
     Hp, Wp = H + 2*pad, W + 2*pad
@@ -274,14 +335,15 @@ def _one_thread():
 
 # %% ../../nbs/01e_data.synthetic.ipynb #09097754
 def _planted_rows(rng, # the screen's generator: one layout seed, then one gain per plate, are drawn from it
-                  cell_lines, drugs, concentrations_uM, times_h, n_plates, n_control_wells, effect, density_effect, phenotypes,
-                  batch_effect, per_well:int, # rows (crops or fields) per well and time point
+                  cell_lines, drugs, concentrations_uM, times_h, n_plates, n_control_wells, effect, density_effect,
+                  phenotypes, batch_effect,
+                  per_well:int, # rows (crops or fields) per well and time point
                   n_sites:int, # sites the rows of a well cycle through
                  ):
-    "The layout of a screen with a row per crop or field, and each row's planted parameters (nucleus phenotype and plate gain)"
+    "The layout of a screen with a row per crop or field, and each row's planted parameters (phenotype, plate gain)"
     lines, drug_params = _resolve(cell_lines, drugs, phenotypes)
-    lay = screen_layout(lines, drug_params, concentrations_uM, times_h, n_plates, n_control_wells, seed=int(rng.integers(2**32)),
-                        phenotypes=phenotypes)
+    lay = screen_layout(lines, drug_params, concentrations_uM, times_h, n_plates, n_control_wells,
+                        seed=int(rng.integers(2**32)), phenotypes=phenotypes)
     ph = planted_phenotypes(lay, lines, effect, density_effect, phenotypes)
     plates = lay.plate.unique()
     gains = dict(zip(plates, np.exp(rng.normal(0, batch_effect, len(plates)))))
@@ -289,13 +351,47 @@ def _planted_rows(rng, # the screen's generator: one layout seed, then one gain 
     rows = lay.iloc[ri].reset_index(drop=True)
     rows.insert(2, 'site', np.tile(np.arange(per_well) % n_sites + 1, len(lay)))
     params = {k: ph[k].to_numpy(float)[ri] for k in ph.columns} | {'gain': rows.plate.map(gains).to_numpy(float)}
-    return AttrDict(lines=lines, drugs=drug_params, rows=rows, params=params, strength=ph.strength.to_numpy()[ri], gains=gains)
+    return AttrDict(lines=lines, drugs=drug_params, rows=rows, params=params, strength=ph.strength.to_numpy()[ri],
+                    gains=gains)
 
 # %% ../../nbs/01e_data.synthetic.ipynb #473d7f2f
 _CHUNK = 256  # crops rendered at once: small enough to stay in cache
 _FIELD = 64   # px: the side of the area a cell line's `density` counts nuclei in
-_MARGIN = 14  # px: neighbours are placed this far outside the crop too, so that long or lobed nuclei reach in from all sides
+# px: neighbours are placed this far outside the crop too, so that long or lobed nuclei reach in from all sides
+_MARGIN = 14
 
+# %% ../../nbs/01e_data.synthetic.ipynb #4c45b64f
+def _render_crops(rng, p, n:int, size:int) -> tuple:
+    "`n` crops of the rows with parameters `p`, and the number of cells inside each"
+    # one cell near the centre (crops are centred on a nucleus), neighbours around it at the condition's density
+    k = rng.poisson(p['density']*((size + 2*_MARGIN)/_FIELD)**2)
+    canvas = np.concatenate([np.arange(n), np.repeat(np.arange(n), k)])
+    cx, cy = (np.concatenate([size/2 + rng.uniform(-1, 1, n), rng.uniform(-_MARGIN, size + _MARGIN, k.sum())])
+              for _ in range(2))
+    inside = (cx >= 0) & (cx < size) & (cy >= 0) & (cy < size)
+    n_cells = np.bincount(canvas[inside], minlength=n)
+    with _one_thread(): return _render(rng, p, *_sample_cells(rng, p, canvas, cx, cy), n, size, size), n_cells
+
+# %% ../../nbs/01e_data.synthetic.ipynb #99f11ec4
+def _screen_info(seed, effect, density_effect, lines, drug_params, phenotypes, plate_gain) -> dict:
+    "The facts of a synthetic screen: its parameters and ground truth (each drug's mechanism, a same-mechanism pair)"
+    mech = {d: v['mechanism'] for d,v in drug_params.items()}
+    groups = pd.Series(mech).groupby(pd.Series(mech)).groups
+    pairs = [tuple(v[:2]) for v in groups.values() if len(v) >= 2]
+    return dict(source='synthetic', seed=seed, effect=effect, density_effect=density_effect, control=CONTROL,
+                ground_truth=mech, similar_pair=pairs[0] if pairs else None, cell_lines=lines, drugs=drug_params,
+                phenotypes=_phenotype_table(phenotypes).to_dict(orient='index'),
+                plate_gain={k: float(v) for k,v in plate_gain.items()})
+
+# %% ../../nbs/01e_data.synthetic.ipynb #6f8a83e8
+def _check_screen_args(n_per_well, n_sites, effect, density_effect, size):
+    "Refuse no crops or sites per well, negative effects and crops under 16 pixels"
+    if n_per_well < 1 or n_sites < 1: raise InputError(f"n_per_well={n_per_well}, n_sites={n_sites}: expected >= 1")
+    if effect < 0 or density_effect < 0:
+        raise InputError(f"effect={effect}, density_effect={density_effect}: expected >= 0")
+    if size < 16: raise InputError(f"size={size}: expected at least 16 pixels")
+
+# %% ../../nbs/01e_data.synthetic.ipynb #4bdea2e8
 def synthetic_screen(n_per_well:int=16, # crops per well and time point, spread over the sites
                      cell_lines=('lineA', 'lineB', 'lineC'), # names from `CELL_LINES`, or a dict name -> parameters
                      drugs:dict=None, # name -> mechanism or dict(mechanism, ec50_uM); `DRUGS` when None
@@ -305,42 +401,24 @@ def synthetic_screen(n_per_well:int=16, # crops per well and time point, spread 
                      n_control_wells:int=4, # DMSO wells per plate
                      n_sites:int=4, # fields imaged per well
                      effect:float=1.0, # scales every planted effect; 0 makes drugs look like controls
-                     density_effect:float=0.0, # scales the planted changes of cell number (arrest, death); 0: drugs change nuclei, not their number
+                     density_effect:float=0.0, # scales the planted changes of cell number (arrest, death); 0: none
                      phenotypes=None, # mechanism -> planted effects (`PHENOTYPES` when None)
                      batch_effect:float=0.05, # SD of the log intensity gain per plate
                      size:int=64, # crop side in pixels
                      seed:int=0, # one seed for layout, cells and noise
                     ) -> Screen:
     "A screen of rendered nucleus crops (uint8, N x 1 x `size` x `size`) with planted, known drug effects"
-    if n_per_well < 1 or n_sites < 1: raise InputError(f"n_per_well={n_per_well}, n_sites={n_sites}: expected >= 1")
-    if effect < 0 or density_effect < 0: raise InputError(f"effect={effect}, density_effect={density_effect}: expected >= 0")
-    if size < 16: raise InputError(f"size={size}: expected at least 16 pixels")
+    _check_screen_args(n_per_well, n_sites, effect, density_effect, size)
     rng = np.random.default_rng(seed)
-    pl = _planted_rows(rng, cell_lines, drugs, concentrations_uM, times_h, n_plates, n_control_wells, effect, density_effect,
-                       phenotypes, batch_effect, n_per_well, n_sites)
-    lines, drug_params, meta, params, plate_gain = pl.lines, pl.drugs, pl.rows, pl.params, pl.gains
-    N, margin = len(meta), _MARGIN
-    crops = torch.empty(N, 1, size, size, dtype=torch.uint8)
-    n_cells = np.empty(N, dtype=np.int64)
+    pl = _planted_rows(rng, cell_lines, drugs, concentrations_uM, times_h, n_plates, n_control_wells, effect,
+                       density_effect, phenotypes, batch_effect, n_per_well, n_sites)
+    meta, N = pl.rows, len(pl.rows)
+    crops, n_cells = torch.empty(N, 1, size, size, dtype=torch.uint8), np.empty(N, dtype=np.int64)
     for s0 in range(0, N, _CHUNK):
         n = min(_CHUNK, N - s0)
-        p = {k: v[s0:s0+n] for k,v in params.items()}
-        # one cell near the centre (crops are centred on a nucleus), neighbours scattered around it at the condition's density
-        k = rng.poisson(p['density']*((size + 2*margin)/_FIELD)**2)
-        canvas = np.concatenate([np.arange(n), np.repeat(np.arange(n), k)])
-        cx, cy = (np.concatenate([size/2 + rng.uniform(-1, 1, n), rng.uniform(-margin, size + margin, k.sum())]) for _ in range(2))
-        inside = (cx >= 0) & (cx < size) & (cy >= 0) & (cy < size)
-        n_cells[s0:s0+n] = np.bincount(canvas[inside], minlength=n)
-        with _one_thread(): crops[s0:s0+n] = _render(rng, p, *_sample_cells(rng, p, canvas, cx, cy), n, size, size)
-    meta['n_cells'] = n_cells
-    meta['strength'] = pl.strength
-    mech = {d: v['mechanism'] for d,v in drug_params.items()}
-    groups = pd.Series(mech).groupby(pd.Series(mech)).groups
-    pairs = [tuple(v[:2]) for v in groups.values() if len(v) >= 2]
-    info = dict(source='synthetic', seed=seed, effect=effect, density_effect=density_effect, control=CONTROL, ground_truth=mech,
-                similar_pair=pairs[0] if pairs else None, cell_lines=lines, drugs=drug_params,
-                phenotypes=_phenotype_table(phenotypes).to_dict(orient='index'),
-                plate_gain={k: float(v) for k,v in plate_gain.items()})
+        crops[s0:s0+n], n_cells[s0:s0+n] = _render_crops(rng, {k: v[s0:s0+n] for k,v in pl.params.items()}, n, size)
+    meta['n_cells'], meta['strength'] = n_cells, pl.strength
+    info = _screen_info(seed, effect, density_effect, pl.lines, pl.drugs, phenotypes, pl.gains)
     return Screen(crops, meta, channels=('DNA',), info=info)
 
 # %% ../../nbs/01e_data.synthetic.ipynb #d6dc151f
@@ -348,6 +426,49 @@ INDEX_COLS = ['plate', 'well', 'site', 'batch', 'batch_date', 'cell_line', 'time
               'concentration_uM', 'is_control', 'path_DNA', 'objects_csv']
 _OBJ_COLS = ['Nuclei_Location_Center_X', 'Nuclei_Location_Center_Y']
 
+# %% ../../nbs/01e_data.synthetic.ipynb #f20ce8a0
+def _render_fields(rng, p, n:int, field_size:int) -> tuple:
+    "`n` fields of cells scattered at their condition's density: the images (`n x H x W` uint8) and the nuclei table"
+    k = rng.poisson(p['density']*((field_size + 2*_MARGIN)/_FIELD)**2)
+    canvas = np.repeat(np.arange(n), k)
+    cx, cy = (rng.uniform(-_MARGIN, field_size + _MARGIN, k.sum()) for _ in range(2))
+    nuclei, spots = _sample_cells(rng, p, canvas, cx, cy)
+    with _one_thread(): fields = _render(rng, p, nuclei, spots, n, field_size, field_size)[:, 0].numpy()
+    return fields, nuclei
+
+# %% ../../nbs/01e_data.synthetic.ipynb #2239b312
+def _field_objects(nuclei:dict, field_size:int):
+    "The centres of the nuclei inside their field, grouped by field"
+    inside = (nuclei['cx'] >= 0) & (nuclei['cx'] < field_size) & (nuclei['cy'] >= 0) & (nuclei['cy'] < field_size)
+    cols = dict(zip(['canvas', *_OBJ_COLS], (nuclei[k][inside] for k in ('canvas', 'cx', 'cy'))))
+    return pd.DataFrame(cols).groupby('canvas')
+
+# %% ../../nbs/01e_data.synthetic.ipynb #6f4dee0f
+def _write_fields(folder:Path, idx:pd.DataFrame, fields, objects):
+    "Write the PNG and the objects CSV of each field where `idx` says"
+    from PIL import Image
+    for i, r in idx.iterrows():
+        for rel in (r.path_DNA, r.objects_csv): (folder/rel).parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(fields[i]).save(folder/r.path_DNA)
+        obj = objects.get_group(i) if i in objects.groups else pd.DataFrame(columns=['canvas', *_OBJ_COLS])
+        obj[_OBJ_COLS].to_csv(folder/r.objects_csv, index=False)
+
+# %% ../../nbs/01e_data.synthetic.ipynb #2b3cd7f2
+def _file_names(idx:pd.DataFrame) -> pd.DataFrame:
+    "`idx` with the paths of each field's image and objects CSV, named by plate, well, site and time"
+    stem = [f"{r.plate}/{r.well}-{r.site}-t{r.time_h:g}h" for r in idx.itertuples()]
+    idx['path_DNA'] = [f"images/{s}-DNA.png" for s in stem]
+    idx['objects_csv'] = [f"locations/{s}-Nuclei.csv" for s in stem]
+    return idx
+
+# %% ../../nbs/01e_data.synthetic.ipynb #d9f3a676
+def _lincs_columns(idx:pd.DataFrame) -> pd.DataFrame:
+    "`idx` in the columns of the `lincs-a549` index (`INDEX_COLS`), then mechanism, EC50 and replicate"
+    idx = idx.assign(batch=idx.replicate, batch_date='', broad_sample='', moa=idx.mechanism,
+                     is_control=idx.is_control.astype(int))
+    return idx[INDEX_COLS + ['mechanism', 'ec50_uM', 'replicate']]
+
+# %% ../../nbs/01e_data.synthetic.ipynb #1792a797
 def synthetic_images(folder, # where to write; created if missing
                      n_sites:int=2, # fields per well
                      field_size:int=256, # side of a field in pixels
@@ -364,30 +485,14 @@ def synthetic_images(folder, # where to write; created if missing
                      seed:int=0, # one seed for everything
                     ) -> pd.DataFrame:
     "Write a synthetic screen as PNG fields, nucleus-position CSVs and an `index.csv`; return the index"
-    from PIL import Image
-    if n_sites < 1 or field_size < 32: raise InputError(f"n_sites={n_sites}, field_size={field_size}: expected >= 1 and >= 32")
-    folder = Path(folder)
-    rng = np.random.default_rng(seed)
-    pl = _planted_rows(rng, cell_lines, drugs, concentrations_uM, times_h, n_plates, n_control_wells, effect, density_effect,
-                       phenotypes, batch_effect, n_sites, n_sites)
-    idx, p = pl.rows, pl.params
-    n, margin = len(idx), _MARGIN
-    k = rng.poisson(p['density']*((field_size + 2*margin)/_FIELD)**2)
-    canvas = np.repeat(np.arange(n), k)
-    cx, cy = (rng.uniform(-margin, field_size + margin, k.sum()) for _ in range(2))
-    nuclei, spots = _sample_cells(rng, p, canvas, cx, cy)
-    with _one_thread(): fields = _render(rng, p, nuclei, spots, n, field_size, field_size)[:, 0].numpy()
-    stem = [f"{r.plate}/{r.well}-{r.site}-t{r.time_h:g}h" for r in idx.itertuples()]
-    idx['path_DNA'] = [f"images/{s}-DNA.png" for s in stem]
-    idx['objects_csv'] = [f"locations/{s}-Nuclei.csv" for s in stem]
-    inside = (nuclei['cx'] >= 0) & (nuclei['cx'] < field_size) & (nuclei['cy'] >= 0) & (nuclei['cy'] < field_size)
-    objects = pd.DataFrame(dict(zip(['canvas', *_OBJ_COLS], (nuclei[k][inside] for k in ('canvas', 'cx', 'cy'))))).groupby('canvas')
-    for i, r in idx.iterrows():
-        for rel in (r.path_DNA, r.objects_csv): (folder/rel).parent.mkdir(parents=True, exist_ok=True)
-        Image.fromarray(fields[i]).save(folder/r.path_DNA)
-        obj = objects.get_group(i) if i in objects.groups else pd.DataFrame(columns=['canvas', *_OBJ_COLS])
-        obj[_OBJ_COLS].to_csv(folder/r.objects_csv, index=False)
-    idx = idx.assign(batch=idx.replicate, batch_date='', broad_sample='', moa=idx.mechanism, is_control=idx.is_control.astype(int))
-    idx = idx[INDEX_COLS + ['mechanism', 'ec50_uM', 'replicate']]
+    if n_sites < 1 or field_size < 32:
+        raise InputError(f"n_sites={n_sites}, field_size={field_size}: expected >= 1 and >= 32")
+    folder, rng = Path(folder), np.random.default_rng(seed)
+    pl = _planted_rows(rng, cell_lines, drugs, concentrations_uM, times_h, n_plates, n_control_wells, effect,
+                       density_effect, phenotypes, batch_effect, n_sites, n_sites)
+    fields, nuclei = _render_fields(rng, pl.params, len(pl.rows), field_size)
+    idx = _file_names(pl.rows)
+    _write_fields(folder, idx, fields, _field_objects(nuclei, field_size))
+    idx = _lincs_columns(idx)
     idx.to_csv(folder/'index.csv', index=False)
     return idx

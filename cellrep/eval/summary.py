@@ -19,10 +19,11 @@ def mad(x) -> float:
     "Median absolute deviation from the median (raw, not scaled); NaNs ignored"
     return float(median_abs_deviation(np.asarray(x, dtype=float), scale=1.0, nan_policy='omit'))
 
-# %% ../../nbs/05_eval.summary.ipynb #e7635f20
+# %% ../../nbs/05_eval.summary.ipynb #4259837f
 _SUMMARIES = {'median_mad': ('median', mad), 'mean_sd': ('mean', 'std')}
 
-def summarise(df:pd.DataFrame, # tidy scores: `cell_line`, `value` and grouping columns (task, metric, learner, setting...)
+# %% ../../nbs/05_eval.summary.ipynb #e724c637
+def summarise(df:pd.DataFrame, # tidy scores: `cell_line`, `value` and grouping columns (task, metric, learner...)
               how:str='median_mad', # 'median_mad' (median, MAD) or 'mean_sd' (mean, SD with ddof 1)
               by:list=None, # grouping columns; default every column but `cell_line` and `value`
              ) -> pd.DataFrame:
@@ -34,8 +35,8 @@ def summarise(df:pd.DataFrame, # tidy scores: `cell_line`, `value` and grouping 
     center,spread = _SUMMARIES[how]
     return df.groupby(by, sort=False, dropna=False).value.agg(center=center, spread=spread, n='count').reset_index()
 
-# %% ../../nbs/05_eval.summary.ipynb #f824d08f
-def setup_frame(data, # a tidy frame (with or without `learner`/`setting`), or a dict of them keyed by (learner, setting) or learner
+# %% ../../nbs/05_eval.summary.ipynb #e8c26151
+def setup_frame(data, # a tidy frame (with or without `learner`/`setting`), or a dict of them keyed by setup or learner
                ) -> pd.DataFrame:
     "One frame with `learner` and `setting` columns (empty strings where unknown)"
     if isinstance(data, dict):
@@ -44,11 +45,12 @@ def setup_frame(data, # a tidy frame (with or without `learner`/`setting`), or a
         data = pd.concat(parts, ignore_index=True)
     return data.assign(**{c: data[c] if c in data.columns else '' for c in ('learner', 'setting')})
 
+# %% ../../nbs/05_eval.summary.ipynb #571a54f1
 def setup_axes(df:pd.DataFrame, # frame with `learner` and `setting` columns
                size:tuple=(3.2, 2.4), # inches per panel
                **kwargs, # passed to `plt.subplots`
               ):
-    "Figure with a panel per setup (rows learners, columns settings, in order of appearance) and a dict (learner, setting) -> axis"
+    "Figure with a panel per setup (rows learners, columns settings, in order of appearance); {(learner, setting): ax}"
     learners,settings = df.learner.unique().tolist(), df.setting.unique().tolist()
     fig,axs = plt.subplots(len(learners), len(settings), figsize=(size[0]*len(settings), size[1]*len(learners)),
                            squeeze=False, **kwargs)
