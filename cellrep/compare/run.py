@@ -445,9 +445,16 @@ def _one_line_warning(message, *args, **kwargs):
     print(f"cellrep-compare: warning: {' '.join(str(message).split())}", file=sys.stderr)
 
 # %% ../../nbs/06g_compare.run.ipynb #9fb458ee
+def _what_first(actions:list, first=('help', 'data', 'preset', 'out')) -> list:
+    "`actions` with the question (which data, which preset, which report folder) before the other options"
+    return sorted(actions, key=lambda a: first.index(a.dest) if a.dest in first else len(first))
+
+# %% ../../nbs/06g_compare.run.ipynb #98bcb08b
 def _parser():
-    "The parser of `cellrep-compare`: `compare_cli`'s options, every error one line"
+    "The parser of `cellrep-compare`: `compare_cli`'s options, the question first, every error one line"
     p = anno_parser(compare_cli, prog='cellrep-compare')
+    p._actions[:] = _what_first(p._actions)  # the usage line
+    for g in p._action_groups: g._group_actions[:] = _what_first(g._group_actions)  # the options' list
     p.error = _error
     return p
 
